@@ -1,0 +1,2 @@
+/** The self-registering file a `<script type="module">` loads from a CDN: everything, Lit included, inlined. */
+export * from './index.js';

@@ -1,0 +1,39 @@
+import type { ChatKitEvents } from '@openai/chatkit';
+
+/** Every event `<openai-chatkit>` emits; `tsc` fails if ChatKit's types gain one that is missing here. */
+export const CHATKIT_EVENTS = [
+  'chatkit.ready',
+  'chatkit.error',
+  'chatkit.effect',
+  'chatkit.deeplink',
+  'chatkit.response.start',
+  'chatkit.response.end',
+  'chatkit.history.open',
+  'chatkit.history.close',
+  'chatkit.thread.change',
+  'chatkit.thread.load.start',
+  'chatkit.thread.load.end',
+  'chatkit.tool.change',
+  'chatkit.log',
+] as const satisfies readonly (keyof ChatKitEvents)[];
+
+type Missing = Exclude<keyof ChatKitEvents, (typeof CHATKIT_EVENTS)[number]>;
+const _allEventsListed: [Missing] extends [never] ? true : Missing = true;
+void _allEventsListed;
+
+export type ChatKitEventName = (typeof CHATKIT_EVENTS)[number];
+
+/** `chatkit.thread.change` → `chatkit-thread-change`: the twin that Vue, Angular and Svelte templates can bind. */
+export function dashedName(name: string): string {
+  return name.replaceAll('.', '-');
+}
+
+/**
+ * Re-fires a ChatKit event on `host`: under its dotted name unless it already crosses the shadow boundary by itself
+ * (a composed event reaches the host without help), and always under its dashed twin — so each name is seen once.
+ */
+export function forwardChatKitEvent(host: HTMLElement, event: Event): void {
+  const detail = (event as CustomEvent).detail;
+  if (!event.composed) host.dispatchEvent(new CustomEvent(event.type, { detail, bubbles: true, composed: true }));
+  host.dispatchEvent(new CustomEvent(dashedName(event.type), { detail, bubbles: true, composed: true }));
+}

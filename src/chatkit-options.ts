@@ -1,0 +1,115 @@
+import type { ChatKitOptions, ThemeOption } from '@openai/chatkit';
+import { ManagedChatKitError } from './errors.js';
+
+/** ChatKit's options as a page supplies them: everything but `api`, which is always the element's own. */
+export type ChatKitOptionsInput = Omit<ChatKitOptions, 'api'>;
+
+/** The `theme` attribute: ChatKit's color schemes plus `auto` (follows `prefers-color-scheme`). */
+export type ThemeAttribute = 'light' | 'dark' | 'auto';
+
+/** Options set through individual attributes; `undefined` means "not set", so lower layers show through. */
+export interface OptionAttributes {
+  theme?: string | null;
+  accentColor?: string | null;
+  locale?: string | null;
+  placeholder?: string | null;
+  greeting?: string | null;
+  frameTitle?: string | null;
+  initialThread?: string | null;
+}
+
+export interface OptionLayers {
+  /** Parsed JSON child (lowest precedence). */
+  json?: ChatKitOptionsInput;
+  /** The `options` property. */
+  options?: ChatKitOptionsInput;
+  /** Individual attributes (highest precedence among page settings). */
+  attributes: OptionAttributes;
+  /** A thread to reopen (remembered by `persist-thread` or kept across a rebuild); wins over every layer. */
+  thread?: string | null;
+  /** Whether `prefers-color-scheme: dark` matches now (for `theme="auto"`). */
+  prefersDark: boolean;
+  api: ChatKitOptions['api'];
+}
+
+/** Keys never copied from page-supplied JSON. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+const THEMES: readonly ThemeAttribute[] = ['light', 'dark', 'auto'];
+
+/**
+ * Builds the complete option set for `setOptions` — ChatKit replaces rather than merges, so every call carries
+ * everything. Precedence: JSON child < `options` property < attributes; plain objects merge deeply, anything else
+ * (arrays, functions, strings) replaces.
+ */
+export function buildChatKitOptions(layers: OptionLayers): ChatKitOptions {
+  const { attributes: a } = layers;
+  const merged = deepMerge(deepMerge({}, stripApi(layers.json)), stripApi(layers.options)) as ChatKitOptionsInput;
+
+  if (a.theme) {
+    if (!THEMES.includes(a.theme as ThemeAttribute)) {
+      throw new ManagedChatKitError('config', `theme="${a.theme}" is not one of light, dark, auto.`, { retryable: false });
+    }
+    const colorScheme = a.theme === 'auto' ? (layers.prefersDark ? 'dark' : 'light') : (a.theme as 'light' | 'dark');
+    merged.theme = { ...themeObject(merged.theme), colorScheme };
+  }
+  if (a.accentColor) {
+    const theme = themeObject(merged.theme);
+    const accent = theme.color?.accent;
+    merged.theme = { ...theme, color: { ...theme.color, accent: { level: 1, ...accent, primary: a.accentColor } } };
+  }
+  if (a.locale) merged.locale = a.locale as ChatKitOptions['locale'];
+  if (a.placeholder) merged.composer = { ...merged.composer, placeholder: a.placeholder };
+  if (a.greeting) merged.startScreen = { ...merged.startScreen, greeting: a.greeting };
+  if (a.frameTitle) merged.frameTitle = a.frameTitle;
+  if (a.initialThread) merged.initialThread = a.initialThread;
+  if (layers.thread) merged.initialThread = layers.thread;
+
+  return { ...merged, api: layers.api };
+}
+
+/** Parses the JSON child's text. Invalid JSON, or JSON that is not an object, is a `config` error naming the problem. */
+export function parseOptionsJson(text: string): ChatKitOptionsInput | undefined {
+  if (!text.trim()) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ManagedChatKitError('config', `The <script type="application/json"> options inside <managed-chatkit> are not valid JSON: ${reason}.`, {
+      retryable: false,
+      cause: error,
+    });
+  }
+  if (!isPlainObject(value)) {
+    throw new ManagedChatKitError('config', 'The <script type="application/json"> options inside <managed-chatkit> must be a JSON object of ChatKit options.', {
+      retryable: false,
+    });
+  }
+  return value as ChatKitOptionsInput;
+}
+
+function themeObject(theme: ChatKitOptions['theme']): ThemeOption {
+  return typeof theme === 'string' ? { colorScheme: theme } : { ...theme };
+}
+
+function stripApi(options: ChatKitOptionsInput | undefined): Record<string, unknown> {
+  if (!options) return {};
+  const { api: _ignored, ...rest } = options as ChatKitOptionsInput & { api?: unknown };
+  return rest;
+}
+
+function deepMerge(target: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
+  for (const [key, value] of Object.entries(source)) {
+    if (value === undefined || UNSAFE_KEYS.has(key)) continue;
+    const existing = target[key];
+    target[key] = isPlainObject(value) ? deepMerge(isPlainObject(existing) ? { ...existing } : {}, value) : value;
+  }
+  return target;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}

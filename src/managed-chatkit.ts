@@ -1,0 +1,578 @@
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import type { OpenAIChatKit } from '@openai/chatkit';
+import { buildChatKitOptions, parseOptionsJson, type ChatKitOptionsInput } from './chatkit-options.js';
+import { CHATKIT_EVENTS, forwardChatKitEvent } from './chatkit-events.js';
+import { ColorSchemeController } from './color-scheme-controller.js';
+import { ManagedChatKitError, type ManagedChatKitErrorDetail } from './errors.js';
+import { whenNearViewport } from './near-viewport.js';
+import { CHATKIT_TAG, DEFAULT_SCRIPT_SRC, loadChatKit, pageNonce, preconnect, resolveScriptUrl } from './script-loader.js';
+import { SessionClient, type SessionConfig } from './session-client.js';
+import { styles } from './managed-chatkit.styles.js';
+import { ThreadStore } from './thread-store.js';
+
+/** Lifecycle of the element, reflected in its `state` attribute. */
+export type ManagedChatKitState = 'idle' | 'loading' | 'ready' | 'error';
+
+/** Detail of `managed-chatkit-statechange`. */
+export interface StateChangeDetail {
+  state: ManagedChatKitState;
+  previous: ManagedChatKitState;
+}
+
+export const DEFAULT_START_URL = '/api/chatkit/start';
+export const DEFAULT_REFRESH_URL = '/api/chatkit/refresh';
+export const DEFAULT_TIMEOUT = 15_000;
+
+/** Properties whose change means a new `setOptions`. */
+const OPTION_PROPERTIES = new Set<PropertyKey>(['options', 'theme', 'accentColor', 'locale', 'placeholder', 'greeting', 'frameTitle', 'initialThread']);
+/** Properties whose change may clear a `config` error. */
+const CONFIG_PROPERTIES = new Set<PropertyKey>([...OPTION_PROPERTIES, 'scriptSrc', 'credentials', 'loading']);
+
+const CREDENTIALS: readonly RequestCredentials[] = ['same-origin', 'include', 'omit'];
+
+type ChatKitMethod =
+  | 'focusComposer'
+  | 'setThreadId'
+  | 'sendUserMessage'
+  | 'setComposerValue'
+  | 'fetchUpdates'
+  | 'sendCustomAction'
+  | 'showHistory'
+  | 'hideHistory';
+
+/**
+ * ChatKit on any page, without React: loads ChatKit's script once, keeps it supplied with client secrets from your
+ * session endpoint, and turns every failure into a visible, recoverable state.
+ *
+ * @summary Drop-in OpenAI ChatKit.
+ *
+ * @attr {string} start-url - POSTed when ChatKit asks for a secret and has none. Default `/api/chatkit/start`.
+ * @attr {string} refresh-url - POSTed with `{"currentClientSecret": "…"}` to refresh. Default `/api/chatkit/refresh` when `start-url` is unset, else `start-url`.
+ * @attr {string} workflow-id - Sent in both bodies as `{"workflow": {"id": "…"}}`.
+ * @attr {'same-origin' | 'include' | 'omit'} credentials - fetch credentials mode for session requests. Default `same-origin`.
+ * @attr {string} script-src - Where ChatKit is loaded from: https:, same-origin or http://localhost URLs only. Default ChatKit's CDN.
+ * @attr {string} nonce - CSP nonce for the injected script. Default: the nonce of the page's own scripts.
+ * @attr {number} timeout - ms allowed for the script to define `<openai-chatkit>`, and for each session request. Default 15000.
+ * @attr {'light' | 'dark' | 'auto'} theme - Color scheme; `auto` follows `prefers-color-scheme` live.
+ * @attr {string} accent-color - `theme.color.accent.primary` (level 1).
+ * @attr {string} locale - ChatKit's `locale`. Default: the browser's.
+ * @attr {string} placeholder - `composer.placeholder`.
+ * @attr {string} greeting - `startScreen.greeting`.
+ * @attr {string} frame-title - `frameTitle`.
+ * @attr {string} initial-thread - `initialThread`.
+ * @attr {boolean | string} persist-thread - Remember the active thread (localStorage) and reopen it next time; a value is used as the storage key.
+ * @attr {'eager' | 'lazy'} loading - `lazy`: nothing is fetched until the element nears the viewport.
+ * @attr {boolean} launcher - Render a floating launcher button; ChatKit loads on first open.
+ * @attr {boolean} open - With `launcher`: whether the panel is open.
+ * @attr {'idle' | 'loading' | 'ready' | 'error'} state - Read-only, reflected lifecycle state.
+ *
+ * @fires managed-chatkit-statechange - `{ state, previous }` whenever `state` changes.
+ * @fires managed-chatkit-error - `{ phase, message, status?, retryable }` for every failure; cancel it to keep the console quiet.
+ * @fires chatkit.ready - ChatKit's events, each once under its dotted name… (also chatkit.error, chatkit.thread.change, …)
+ * @fires chatkit-ready - …and once under its dashed twin for template syntaxes (chatkit-error, chatkit-thread-change, …).
+ *
+ * @slot loading - Replaces the default loading view.
+ * @slot error - Replaces the default error view (call `retry()` from it).
+ * @slot launcher - Replaces the launcher button's icon.
+ *
+ * @csspart chatkit - The inner `<openai-chatkit>` element.
+ * @csspart error - The error view (`role="alert"`).
+ * @csspart retry-button - The default error view's Retry button.
+ * @csspart launcher - The floating launcher button.
+ * @csspart panel - The launcher's chat panel.
+ *
+ * @cssprop --managed-chatkit-accent - Launcher and Retry button background.
+ * @cssprop --managed-chatkit-accent-contrast - Launcher and Retry button foreground.
+ * @cssprop --managed-chatkit-overlay-background - Loading and error view background.
+ * @cssprop --managed-chatkit-overlay-color - Loading and error view text color.
+ * @cssprop --managed-chatkit-panel-width - Launcher panel width (400px).
+ * @cssprop --managed-chatkit-panel-height - Launcher panel height.
+ * @cssprop --managed-chatkit-launcher-inset - Distance of launcher and panel from the viewport corner (20px).
+ * @cssprop --managed-chatkit-z-index - Stacking of launcher and panel.
+ */
+export class ManagedChatKit extends LitElement {
+  static override styles = styles;
+
+  static override properties = {
+    startUrl: { attribute: 'start-url' },
+    refreshUrl: { attribute: 'refresh-url' },
+    workflowId: { attribute: 'workflow-id' },
+    credentials: {},
+    scriptSrc: { attribute: 'script-src' },
+    timeout: { type: Number },
+    theme: {},
+    accentColor: { attribute: 'accent-color' },
+    locale: {},
+    placeholder: {},
+    greeting: {},
+    frameTitle: { attribute: 'frame-title' },
+    initialThread: { attribute: 'initial-thread' },
+    persistThread: { attribute: 'persist-thread' },
+    loading: {},
+    launcher: { type: Boolean, reflect: true },
+    open: { type: Boolean, reflect: true },
+    options: { attribute: false },
+    sessionHeaders: { attribute: false },
+  };
+
+  /**
+   * Registers the element under `tag` (a subclass when the tag is not `managed-chatkit`). Does nothing when the tag
+   * is already taken — so two copies of the library on one page do not throw.
+   */
+  static define(tag = 'managed-chatkit', registry: CustomElementRegistry = customElements): void {
+    if (registry.get(tag)) return;
+    registry.define(tag, tag === 'managed-chatkit' ? this : class extends this {});
+  }
+
+  /** POSTed when ChatKit asks for a secret and has none. */
+  declare startUrl: string | null;
+  /** POSTed with `{"currentClientSecret": "…"}` when ChatKit asks to refresh. */
+  declare refreshUrl: string | null;
+  /** Sent in session bodies as `{"workflow": {"id": "…"}}`. */
+  declare workflowId: string | null;
+  /** fetch credentials mode for session requests. */
+  declare credentials: RequestCredentials;
+  /** Where ChatKit's script is loaded from. */
+  declare scriptSrc: string;
+  /** ms allowed for the script, and for each session request. */
+  declare timeout: number;
+  declare theme: string | null;
+  declare accentColor: string | null;
+  declare locale: string | null;
+  declare placeholder: string | null;
+  declare greeting: string | null;
+  declare frameTitle: string | null;
+  declare initialThread: string | null;
+  /** `""`/`"true"` to remember the thread under a key derived from `start-url`, or the storage key itself. */
+  declare persistThread: string | null;
+  declare loading: 'eager' | 'lazy';
+  declare launcher: boolean;
+  declare open: boolean;
+  /** ChatKit options (without `api`), above the JSON child and below individual attributes. */
+  declare options: ChatKitOptionsInput | undefined;
+  /** Extra headers for session requests (e.g. a CSRF token). */
+  declare sessionHeaders: HeadersInit | undefined;
+
+  #state: ManagedChatKitState = 'idle';
+  #error: ManagedChatKitError | null = null;
+  #chatkit: OpenAIChatKit | null = null;
+  #ready = false;
+  /** Thread to reopen when ChatKit is rebuilt (retry, reconnect) or remembered by `persist-thread`. */
+  #threadId: string | null = null;
+  /** Incremented on every start and disconnect: a late answer for an older run is dropped. */
+  #run = 0;
+  #loadAbort: AbortController | null = null;
+  #stopWatching: (() => void) | null = null;
+  #jsonObserver: MutationObserver | null = null;
+  #started = false;
+  #optionsDirty = false;
+  #queue: Array<(chatkit: OpenAIChatKit) => void> = [];
+  #launcherButton: HTMLButtonElement | null = null;
+  #focusWasInPanel = false;
+  readonly #colorScheme = new ColorSchemeController(this, () => {
+    if (this.theme === 'auto') this.#onOptionsInput();
+  });
+  readonly #session = new SessionClient(
+    () => this.#sessionConfig(),
+    (error) => this.#fail(error),
+  );
+
+  constructor() {
+    super();
+    this.startUrl = null;
+    this.refreshUrl = null;
+    this.workflowId = null;
+    this.credentials = 'same-origin';
+    this.scriptSrc = DEFAULT_SCRIPT_SRC;
+    this.timeout = DEFAULT_TIMEOUT;
+    this.theme = null;
+    this.accentColor = null;
+    this.locale = null;
+    this.placeholder = null;
+    this.greeting = null;
+    this.frameTitle = null;
+    this.initialThread = null;
+    this.persistThread = null;
+    this.loading = 'eager';
+    this.launcher = false;
+    this.open = false;
+    this.options = undefined;
+    this.sessionHeaders = undefined;
+  }
+
+  /** Lifecycle state: `idle` (waiting for lazy/launcher intent), `loading`, `ready` or `error`. */
+  get state(): ManagedChatKitState {
+    return this.#state;
+  }
+
+  /** The last failure while `state` is `error`, else `null`. */
+  get error(): ManagedChatKitErrorDetail | null {
+    return this.#error?.toDetail() ?? null;
+  }
+
+  /** The inner `<openai-chatkit>` element, or `null` before it exists. */
+  get chatkit(): OpenAIChatKit | null {
+    return this.#chatkit;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.hasAttribute('state')) this.setAttribute('state', this.#state);
+    this.addEventListener('keydown', this.#onKeydown);
+    this.#jsonObserver = new MutationObserver((records) => {
+      if (records.some(touchesJsonOptions)) this.#onOptionsInput();
+    });
+    this.#jsonObserver.observe(this, { childList: true, subtree: true, characterData: true });
+    this.#started = false;
+    this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#run++;
+    this.removeEventListener('keydown', this.#onKeydown);
+    this.#jsonObserver?.disconnect();
+    this.#jsonObserver = null;
+    this.#stopWatching?.();
+    this.#stopWatching = null;
+    this.#loadAbort?.abort();
+    this.#loadAbort = null;
+    this.#session.abort();
+    this.#unmountChatKit();
+  }
+
+  /** Leaves the `error` state and tries again from the failed phase (a fresh script tag, session or configuration). */
+  retry(): void {
+    if (!this.isConnected) return;
+    this.#session.abort();
+    this.#unmountChatKit();
+    this.#begin();
+  }
+
+  /** Opens the launcher panel (loading ChatKit on first open). */
+  show(): void {
+    this.open = true;
+  }
+
+  /** Closes the launcher panel; ChatKit stays loaded. */
+  hide(): void {
+    this.open = false;
+  }
+
+  /** Toggles the launcher panel. */
+  toggle(): void {
+    this.open = !this.open;
+  }
+
+  /** ChatKit's `focusComposer`, queued until ChatKit is ready. */
+  focusComposer(...args: Parameters<OpenAIChatKit['focusComposer']>) {
+    return this.#call('focusComposer', args);
+  }
+  /** ChatKit's `setThreadId`, queued until ChatKit is ready. */
+  setThreadId(...args: Parameters<OpenAIChatKit['setThreadId']>) {
+    return this.#call('setThreadId', args);
+  }
+  /** ChatKit's `sendUserMessage`, queued until ChatKit is ready. */
+  sendUserMessage(...args: Parameters<OpenAIChatKit['sendUserMessage']>) {
+    return this.#call('sendUserMessage', args);
+  }
+  /** ChatKit's `setComposerValue`, queued until ChatKit is ready. */
+  setComposerValue(...args: Parameters<OpenAIChatKit['setComposerValue']>) {
+    return this.#call('setComposerValue', args);
+  }
+  /** ChatKit's `fetchUpdates`, queued until ChatKit is ready. */
+  fetchUpdates(...args: Parameters<OpenAIChatKit['fetchUpdates']>) {
+    return this.#call('fetchUpdates', args);
+  }
+  /** ChatKit's `sendCustomAction`, queued until ChatKit is ready. */
+  sendCustomAction(...args: Parameters<OpenAIChatKit['sendCustomAction']>) {
+    return this.#call('sendCustomAction', args);
+  }
+  /** ChatKit's `showHistory`, queued until ChatKit is ready. */
+  showHistory(...args: Parameters<OpenAIChatKit['showHistory']>) {
+    return this.#call('showHistory', args);
+  }
+  /** ChatKit's `hideHistory`, queued until ChatKit is ready. */
+  hideHistory(...args: Parameters<OpenAIChatKit['hideHistory']>) {
+    return this.#call('hideHistory', args);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if ([...changed.keys()].some((key) => OPTION_PROPERTIES.has(key))) this.#optionsDirty = true;
+    if (changed.get('open') === true && !this.open) {
+      const active = this.shadowRoot?.activeElement;
+      this.#focusWasInPanel = !!active && !!this.renderRoot.querySelector('[part="panel"]')?.contains(active);
+    }
+  }
+
+  protected override render() {
+    const surface = html`<div class="surface">
+      ${this.#chatkit ?? nothing}
+      ${this.#state === 'error' ? this.#renderError() : this.#state !== 'ready' ? this.#renderLoading() : nothing}
+    </div>`;
+    if (!this.launcher) return surface;
+    return html`<button
+        part="launcher"
+        type="button"
+        aria-haspopup="dialog"
+        aria-expanded=${this.open ? 'true' : 'false'}
+        aria-controls="panel"
+        aria-label=${this.open ? 'Close chat' : 'Open chat'}
+        @click=${this.toggle}
+        @pointerenter=${this.#warmUp}
+        @focus=${this.#warmUp}
+      >
+        <slot name="launcher">${this.open ? closeIcon : chatIcon}</slot>
+      </button>
+      <div part="panel" id="panel" role="dialog" aria-label="Chat" ?hidden=${!this.open}>${surface}</div>`;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    this.#launcherButton = this.renderRoot.querySelector('[part="launcher"]');
+    if (this.#focusWasInPanel) {
+      this.#focusWasInPanel = false;
+      this.#launcherButton?.focus();
+    }
+    if (!this.#started) {
+      this.#started = true;
+      this.#afterUpdate(() => this.#startWhenWanted());
+    } else if (this.launcher && this.open && this.#state === 'idle' && changed.has('open')) {
+      this.#afterUpdate(() => this.#startWhenWanted());
+    } else if (this.#state === 'error' && this.#error?.phase === 'config' && [...changed.keys()].some((key) => CONFIG_PROPERTIES.has(key))) {
+      this.#afterUpdate(() => this.retry());
+    }
+    if (this.#optionsDirty && this.#chatkit) this.#applyOptions();
+  }
+
+  /** Runs `step` once this update has finished, so state changes start a fresh update rather than nest in this one. */
+  #afterUpdate(step: () => void): void {
+    const run = this.#run;
+    queueMicrotask(() => {
+      if (this.isConnected && run === this.#run) step();
+    });
+  }
+
+  /** Starts now, or when the element nears the viewport (`loading="lazy"`), or on first open (`launcher`). */
+  #startWhenWanted(): void {
+    this.#stopWatching?.();
+    this.#stopWatching = null;
+    if (this.launcher && !this.open) return this.#setState('idle');
+    if (this.loading === 'lazy' && !this.launcher) {
+      this.#setState('idle');
+      this.#stopWatching = whenNearViewport(this, () => {
+        this.#stopWatching = null;
+        this.#begin();
+      });
+      return;
+    }
+    this.#begin();
+  }
+
+  /** One attempt: check the configuration, fetch a secret and the script in parallel, then mount ChatKit. */
+  async #begin(): Promise<void> {
+    const run = ++this.#run;
+    this.#error = null;
+    this.#loadAbort?.abort();
+    const abort = (this.#loadAbort = new AbortController());
+    this.#setState('loading');
+    try {
+      const scriptUrl = this.#checkConfig();
+      if (!this.#chatkit) this.#session.prefetch();
+      await loadChatKit(scriptUrl, { nonce: this.nonce || pageNonce(), timeout: this.timeout, signal: abort.signal });
+      if (run !== this.#run) return;
+      this.#mountChatKit();
+    } catch (error) {
+      if (run !== this.#run || abort.signal.aborted) return;
+      this.#fail(ManagedChatKitError.from(error, 'script'));
+    }
+  }
+
+  /** Validates everything that can be wrong before any request; throws a `config` error naming the attribute. */
+  #checkConfig(): URL {
+    if (!CREDENTIALS.includes(this.credentials)) {
+      throw new ManagedChatKitError('config', `credentials="${this.credentials}" is not one of same-origin, include, omit.`, { retryable: false });
+    }
+    if (!Number.isFinite(this.timeout) || this.timeout <= 0) {
+      throw new ManagedChatKitError('config', `timeout="${this.getAttribute('timeout')}" is not a positive number of milliseconds.`, { retryable: false });
+    }
+    if (this.loading !== 'eager' && this.loading !== 'lazy') {
+      throw new ManagedChatKitError('config', `loading="${this.loading}" is not one of eager, lazy.`, { retryable: false });
+    }
+    this.#buildOptions(); // throws on a bad JSON child or theme
+    return resolveScriptUrl(this.scriptSrc || DEFAULT_SCRIPT_SRC);
+  }
+
+  #buildOptions() {
+    const json = this.querySelector<HTMLScriptElement>(':scope > script[type="application/json"]');
+    return buildChatKitOptions({
+      json: json ? parseOptionsJson(json.textContent ?? '') : undefined,
+      options: this.options,
+      attributes: this,
+      thread: this.#threadId ?? this.#threadStore()?.read(),
+      prefersDark: this.#colorScheme.dark,
+      api: { getClientSecret: this.#getClientSecret },
+    });
+  }
+
+  #mountChatKit(): void {
+    const chatkit = document.createElement(CHATKIT_TAG) as OpenAIChatKit;
+    chatkit.setAttribute('part', 'chatkit');
+    for (const name of CHATKIT_EVENTS) chatkit.addEventListener(name, this.#onChatKitEvent);
+    this.#chatkit = chatkit;
+    this.#ready = false;
+    this.#applyOptions();
+    this.requestUpdate();
+  }
+
+  #unmountChatKit(): void {
+    const chatkit = this.#chatkit;
+    if (!chatkit) return;
+    for (const name of CHATKIT_EVENTS) chatkit.removeEventListener(name, this.#onChatKitEvent);
+    chatkit.remove();
+    this.#chatkit = null;
+    this.#ready = false;
+    this.requestUpdate();
+  }
+
+  #applyOptions(): void {
+    this.#optionsDirty = false;
+    const chatkit = this.#chatkit;
+    if (!chatkit) return;
+    try {
+      chatkit.setOptions(this.#buildOptions());
+    } catch (error) {
+      this.#fail(ManagedChatKitError.from(error, 'config'));
+    }
+  }
+
+  readonly #getClientSecret = async (current: string | null): Promise<string> => {
+    const run = this.#run;
+    const secret = await this.#session.getClientSecret(current);
+    // A secret that arrives after a session failure means ChatKit recovered by itself.
+    if (run === this.#run && this.#state === 'error' && this.#error?.phase === 'session' && this.#ready) this.#setState('ready');
+    return secret;
+  };
+
+  readonly #onChatKitEvent = (event: Event): void => {
+    if (event.currentTarget !== this.#chatkit) return;
+    if (event.type === 'chatkit.ready') {
+      this.#ready = true;
+      if (this.#state === 'loading') this.#setState('ready');
+      this.#flushQueue();
+    } else if (event.type === 'chatkit.thread.change') {
+      this.#threadId = (event as CustomEvent<{ threadId: string | null }>).detail?.threadId ?? null;
+      this.#threadStore()?.write(this.#threadId);
+    }
+    forwardChatKitEvent(this, event);
+  };
+
+  #threadStore(): ThreadStore | null {
+    if (this.persistThread === null || this.persistThread === 'false') return null;
+    return new ThreadStore(ThreadStore.keyFor(this.persistThread, this.startUrl ?? DEFAULT_START_URL));
+  }
+
+  #sessionConfig(): SessionConfig {
+    const startUrl = this.startUrl || DEFAULT_START_URL;
+    return {
+      startUrl,
+      refreshUrl: this.refreshUrl || (this.startUrl ? this.startUrl : DEFAULT_REFRESH_URL),
+      workflowId: this.workflowId || undefined,
+      credentials: this.credentials,
+      headers: this.sessionHeaders,
+      timeout: this.timeout,
+    };
+  }
+
+  /** The one place a failure becomes state, event, console line and view. */
+  #fail(error: ManagedChatKitError): void {
+    if (!this.isConnected) return;
+    this.#error = error;
+    this.#setState('error');
+    const event = new CustomEvent<ManagedChatKitErrorDetail>('managed-chatkit-error', {
+      detail: error.toDetail(),
+      bubbles: true,
+      composed: true,
+      cancelable: true,
+    });
+    if (this.dispatchEvent(event)) console.warn(`<managed-chatkit> ${error.phase} error: ${error.message}`);
+  }
+
+  #setState(state: ManagedChatKitState): void {
+    const previous = this.#state;
+    if (state === previous) return;
+    this.#state = state;
+    this.setAttribute('state', state);
+    this.requestUpdate();
+    this.dispatchEvent(new CustomEvent<StateChangeDetail>('managed-chatkit-statechange', { detail: { state, previous }, bubbles: true, composed: true }));
+  }
+
+  #onOptionsInput(): void {
+    this.#optionsDirty = true;
+    this.requestUpdate();
+  }
+
+  #call<M extends ChatKitMethod>(method: M, args: Parameters<OpenAIChatKit[M]>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const run = (chatkit: OpenAIChatKit) => {
+        try {
+          (chatkit[method] as (...a: unknown[]) => Promise<void>)(...args).then(resolve, reject);
+        } catch (error) {
+          reject(error);
+        }
+      };
+      if (this.#chatkit && this.#ready) run(this.#chatkit);
+      else this.#queue.push(run);
+    });
+  }
+
+  #flushQueue(): void {
+    const queue = this.#queue;
+    this.#queue = [];
+    for (const run of queue) run(this.#chatkit!);
+  }
+
+  readonly #warmUp = (): void => {
+    try {
+      preconnect(resolveScriptUrl(this.scriptSrc || DEFAULT_SCRIPT_SRC));
+    } catch {
+      // a bad script-src is reported when the panel opens
+    }
+  };
+
+  /** Escape closes the launcher panel (from the button or the panel) and focus returns to the button. */
+  readonly #onKeydown = (event: KeyboardEvent): void => {
+    if (event.key !== 'Escape' || !this.launcher || !this.open) return;
+    event.stopPropagation();
+    this.#focusWasInPanel = true;
+    this.hide();
+  };
+
+  #renderLoading() {
+    return html`<div class="overlay" aria-busy="true">
+      <slot name="loading"><div class="spinner" role="status" aria-label="Loading chat"></div></slot>
+    </div>`;
+  }
+
+  #renderError() {
+    return html`<div class="overlay" part="error" role="alert">
+      <slot name="error">
+        <p>${this.#error?.message ?? 'The chat could not start.'}</p>
+        <button part="retry-button" type="button" @click=${this.retry}>Retry</button>
+      </slot>
+    </div>`;
+  }
+}
+
+/** Whether a mutation inside the element concerns its `<script type="application/json">` options. */
+function touchesJsonOptions(record: MutationRecord): boolean {
+  const isJson = (node: Node | null): boolean =>
+    node instanceof Element ? node.matches('script[type="application/json"]') : !!node?.parentElement?.matches('script[type="application/json"]');
+  return isJson(record.target) || [...record.addedNodes, ...record.removedNodes].some(isJson);
+}
+
+const chatIcon = html`<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">
+  <path d="M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.9A8 8 0 1 1 21 12z" />
+</svg>`;
+const closeIcon = html`<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true">
+  <path d="M6 6l12 12M18 6L6 18" />
+</svg>`;

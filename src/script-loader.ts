@@ -1,0 +1,209 @@
+import { ManagedChatKitError } from './errors.js';
+
+/** ChatKit's official CDN script. */
+export const DEFAULT_SCRIPT_SRC = 'https://cdn.platform.openai.com/deployments/chatkit/chatkit.js';
+/** The tag ChatKit's script defines. */
+export const CHATKIT_TAG = 'openai-chatkit';
+/** Name of the Trusted Types policy used for the script URL (allow it in `trusted-types`). */
+export const TRUSTED_TYPES_POLICY = 'managed-chatkit';
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Resolves `src` against the document and checks it against the URL policy: `https:`, same-origin, or
+ * `http://localhost` / `127.0.0.1` / `[::1]`. Anything else (`javascript:`, `data:`, plain `http:` elsewhere)
+ * is a `config` error — such a URL is never inserted.
+ */
+export function resolveScriptUrl(src: string, base: string = document.baseURI): URL {
+  let url: URL;
+  try {
+    url = new URL(src, base);
+  } catch {
+    throw new ManagedChatKitError('config', `script-src "${src}" is not a valid URL. Use an https: URL such as ${DEFAULT_SCRIPT_SRC}.`, { retryable: false });
+  }
+  const sameOrigin = url.origin !== 'null' && url.origin === new URL(base).origin;
+  const local = url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname);
+  if (url.protocol === 'https:' || sameOrigin || local) return url;
+  throw new ManagedChatKitError(
+    'config',
+    `script-src "${truncate(src, 80)}" is not allowed: only https: URLs, same-origin URLs or http://localhost are loaded. ` +
+      `Remove the attribute to use ${DEFAULT_SCRIPT_SRC}.`,
+    { retryable: false },
+  );
+}
+
+/** The nonce of the page's own scripts, if it has any (read through the property: browsers hide the attribute). */
+export function pageNonce(): string | undefined {
+  const script = document.querySelector<HTMLScriptElement>('script[nonce]');
+  return script?.nonce || script?.getAttribute('nonce') || undefined;
+}
+
+export interface LoadOptions {
+  /** CSP nonce for the injected tag. */
+  nonce?: string;
+  /** ms allowed for the script to define `<openai-chatkit>`. */
+  timeout: number;
+  /** Aborting stops waiting (the shared script keeps loading for other elements). */
+  signal?: AbortSignal;
+}
+
+interface Load {
+  script: HTMLScriptElement;
+  done: Promise<void>;
+  loaded: boolean;
+  /** Stops listening to the tag and the window. */
+  dispose: () => void;
+}
+
+/** One load per script URL per page, however many elements ask for it. */
+const loads = new Map<string, Load>();
+
+/**
+ * Loads ChatKit from `url` at most once per document and resolves once `<openai-chatkit>` is defined. Reuses a
+ * `<script>` with the same `src` already on the page, and injects nothing when the element is already defined.
+ * Rejects with a `script` error on the tag's `error` event, a CSP block, an exception while the script evaluates,
+ * or when `timeout` ms pass without a definition; after a failure the tag is removed so the next call starts fresh.
+ */
+export function loadChatKit(url: URL, { nonce, timeout, signal }: LoadOptions): Promise<void> {
+  if (customElements.get(CHATKIT_TAG)) return Promise.resolve();
+  const key = url.href;
+  let load = loads.get(key);
+  if (!load) {
+    load = startLoad(url, nonce);
+    loads.set(key, load);
+    load.done.catch(() => forget(key, load!));
+  }
+  return waitFor(load, url, timeout, signal, () => forget(key, load!));
+}
+
+/** Adds `<link rel="preconnect">` to the origin of `url` (once per origin) so a later load starts warm. */
+export function preconnect(url: URL): void {
+  if (url.origin === location.origin || url.origin === 'null') return;
+  const existing = [...document.head.querySelectorAll<HTMLLinkElement>('link[rel="preconnect"]')];
+  if (existing.some((link) => link.href && new URL(link.href).origin === url.origin)) return;
+  const link = document.createElement('link');
+  link.rel = 'preconnect';
+  link.href = url.origin;
+  link.crossOrigin = 'anonymous';
+  document.head.append(link);
+}
+
+/** Forgets every load (tests only). */
+export function resetScriptLoads(): void {
+  loads.clear();
+}
+
+function forget(key: string, load: Load): void {
+  if (loads.get(key) !== load) return;
+  loads.delete(key);
+  load.dispose();
+  load.script.remove();
+}
+
+function startLoad(url: URL, nonce: string | undefined): Load {
+  const existing = [...document.querySelectorAll<HTMLScriptElement>('script[src]')].find((s) => s.src === url.href);
+  const script = existing ?? createScript(url, nonce);
+  const load: Load = { script, loaded: false, done: Promise.resolve(), dispose: () => {} };
+  load.done = new Promise<void>((resolve, reject) => {
+    let cspBlocked = false;
+    const cleanup = (load.dispose = () => {
+      script.removeEventListener('load', onLoad);
+      script.removeEventListener('error', onError);
+      window.removeEventListener('error', onEvaluationError);
+      document.removeEventListener('securitypolicyviolation', onViolation);
+    });
+    const fail = (message: string) => {
+      cleanup();
+      reject(new ManagedChatKitError('script', message));
+    };
+    const onLoad = () => (load.loaded = true);
+    const onViolation = (event: SecurityPolicyViolationEvent) => {
+      if (event.blockedURI && url.href.startsWith(event.blockedURI)) cspBlocked = true;
+    };
+    const onError = () =>
+      // The CSP report may be queued just after the error event: look one task later.
+      setTimeout(() =>
+        fail(
+          cspBlocked
+            ? `The page's Content-Security-Policy blocked the ChatKit script ${url.href}. Give <managed-chatkit> the page's nonce (nonce attribute) or allow ${url.origin} in script-src.`
+            : `The ChatKit script failed to load from ${url.href} (script-src). Check the URL, the network, and that the Content-Security-Policy allows it.`,
+        ),
+      );
+    const onEvaluationError = (event: ErrorEvent) => {
+      if (event.filename !== url.href) return;
+      fail(`The ChatKit script ${url.href} threw while starting: ${event.message}. Check that script-src points at chatkit.js.`);
+    };
+    script.addEventListener('load', onLoad);
+    script.addEventListener('error', onError);
+    window.addEventListener('error', onEvaluationError);
+    document.addEventListener('securitypolicyviolation', onViolation);
+    customElements.whenDefined(CHATKIT_TAG).then(() => {
+      cleanup();
+      resolve();
+    });
+    if (!existing) document.head.append(script);
+  });
+  return load;
+}
+
+function createScript(url: URL, nonce: string | undefined): HTMLScriptElement {
+  const script = document.createElement('script');
+  script.async = true;
+  if (nonce) script.nonce = nonce;
+  script.src = trustedScriptUrl(url.href) as string;
+  script.dataset.managedChatkit = '';
+  return script;
+}
+
+function waitFor(load: Load, url: URL, timeout: number, signal: AbortSignal | undefined, onTimeout: () => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const finish = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => {
+      finish();
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      finish();
+      onTimeout();
+      reject(
+        new ManagedChatKitError(
+          'script',
+          load.loaded
+            ? `The script ${url.href} loaded but did not define <openai-chatkit> within ${timeout} ms. Check that script-src points at ChatKit's chatkit.js.`
+            : `The ChatKit script ${url.href} did not load within ${timeout} ms (timeout attribute). Check the network or raise timeout.`,
+        ),
+      );
+    }, timeout);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    load.done.then(
+      () => (finish(), resolve()),
+      (error: unknown) => (finish(), reject(error)),
+    );
+  });
+}
+
+interface TrustedTypePolicyLike {
+  createScriptURL(input: string): unknown;
+}
+let policy: TrustedTypePolicyLike | null | undefined;
+
+/** Passes the (already policy-checked) URL through a Trusted Types policy where the browser has them. */
+function trustedScriptUrl(href: string): unknown {
+  if (policy === undefined) {
+    const factory = (globalThis as { trustedTypes?: { createPolicy(name: string, rules: { createScriptURL(input: string): string }): TrustedTypePolicyLike } }).trustedTypes;
+    try {
+      policy = factory?.createPolicy(TRUSTED_TYPES_POLICY, { createScriptURL: (input) => input }) ?? null;
+    } catch {
+      policy = null; // a second copy on the page, or a CSP that does not list the policy: fall back to a string
+    }
+  }
+  return policy ? policy.createScriptURL(href) : href;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

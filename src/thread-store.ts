@@ -1,0 +1,36 @@
+/**
+ * Remembers the active ChatKit thread id in localStorage for `persist-thread`. Storage that is missing, full or
+ * blocked (private mode, sandboxed frames) is ignored: persistence is a convenience, never a failure.
+ */
+export class ThreadStore {
+  constructor(readonly key: string) {}
+
+  /** The storage key for a `persist-thread` value: the value itself, or one derived from the start URL. */
+  static keyFor(persistThread: string, startUrl: string): string {
+    if (persistThread && persistThread !== 'true') return persistThread;
+    let url = startUrl;
+    try {
+      url = new URL(startUrl, document.baseURI).href;
+    } catch {
+      // keep the raw attribute
+    }
+    return `managed-chatkit:thread:${url}`;
+  }
+
+  read(): string | null {
+    try {
+      return globalThis.localStorage?.getItem(this.key) || null;
+    } catch {
+      return null;
+    }
+  }
+
+  write(threadId: string | null): void {
+    try {
+      if (threadId) globalThis.localStorage?.setItem(this.key, threadId);
+      else globalThis.localStorage?.removeItem(this.key);
+    } catch {
+      // quota exceeded or storage blocked: nothing to do
+    }
+  }
+}
