@@ -1,0 +1,33 @@
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { fakeSessionMiddleware } from './test/fixtures/fake-session-middleware.mjs';
+
+/** Debian's Chromium, never a downloaded browser. */
+const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+
+export default {
+  files: ['test/browser/**/*.test.ts'],
+  nodeResolve: { exportConditions: process.env.LIT_DEV ? ['development'] : [] },
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' })],
+  middleware: [fakeSessionMiddleware],
+  concurrency: 1,
+  testFramework: { config: { timeout: 15000 } },
+  browserStartTimeout: 60000,
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath,
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+          '--disable-quic',
+        ],
+      },
+    }),
+  ],
+};
