@@ -17,6 +17,7 @@ export default defineConfig(({ mode }) => ({
         : { entry: 'src/index.ts', formats: ['es'], fileName: () => 'managed-chatkit.js' },
     rolldownOptions: {
       external: mode === 'bundle' ? [] : [/^lit(\/|$)/, /^@lit\//],
+      output: { minify: true },
     },
   },
   test: {
