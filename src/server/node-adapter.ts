@@ -1,0 +1,149 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestContext } from './client-address.js';
+
+/** A Web handler as the adapter sees it; a `SessionHandler` fits, and its `paths` enable fall-through. */
+export type WebHandler = ((request: Request, context: RequestContext) => Promise<Response>) & { readonly paths?: readonly string[] };
+
+/** `(req, res)` for `node:http`, `(req, res, next)` for Express and Connect. */
+export type NodeListener = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
+
+/**
+ * Serves a Web handler from Node: `http.createServer(listener)`, `app.use(listener)` (Express) or
+ * `app.use(listener)` (Connect). With a `next` (middleware), requests for paths the handler does not serve go on to
+ * `next()`; on a bare server they get the handler's 404. The request body is streamed (or taken from `req.body` when
+ * `express.json()` already read it), the client address is passed as `context.clientAddress`, a client that goes away
+ * aborts the handler's `request.signal`, and every `Set-Cookie` of the answer is kept.
+ */
+export function toNodeListener(handler: WebHandler): NodeListener {
+  return (req, res, next) => {
+    const pathname = originalUrl(req).split('?', 1)[0];
+    if (next && handler.paths && !handler.paths.includes(pathname!)) {
+      next();
+      return;
+    }
+    serve(handler, req, res).catch((error: unknown) => {
+      if (next) next(error);
+      else if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"error":"Internal server error"}');
+      else res.destroy();
+    });
+  };
+}
+
+async function serve(handler: WebHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const aborted = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) aborted.abort();
+  });
+
+  let request: Request;
+  try {
+    request = toWebRequest(req, aborted.signal);
+  } catch {
+    res.writeHead(400, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end('{"error":"Malformed request URL or Host header"}');
+    return;
+  }
+  const response = await handler(request, { clientAddress: req.socket.remoteAddress });
+  await writeWebResponse(response, req, res);
+}
+
+/** The Web `Request` for a Node request; throws for a URL or header that cannot be represented. */
+function toWebRequest(req: IncomingMessage, signal: AbortSignal): Request {
+  const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+  const host = req.headers.host ?? (req.headers[':authority'] as string | undefined) ?? 'localhost';
+  const url = new URL(originalUrl(req), `${encrypted ? 'https' : 'http'}://${host}`);
+
+  const headers = new Headers();
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!;
+    if (!name.startsWith(':')) headers.append(name, req.rawHeaders[i + 1]!);
+  }
+
+  const method = req.method ?? 'GET';
+  let body: BodyInit | null = null;
+  const parsed = preParsedBody(req);
+  if (parsed !== undefined) {
+    headers.delete('content-length');
+    headers.delete('transfer-encoding');
+    body = parsed;
+  } else if (method !== 'GET' && method !== 'HEAD' && hasBody(req) && !req.readableEnded) {
+    body = streamBody(req);
+  }
+  return new Request(url, { method, headers, body, signal, ...(body && { duplex: 'half' }) } as RequestInit);
+}
+
+/**
+ * A body an Express/Connect body parser already consumed, re-encoded; `undefined` when the stream is still unread.
+ * (A body consumed without setting `req.body` reads as empty.)
+ */
+function preParsedBody(req: IncomingMessage): string | Uint8Array<ArrayBuffer> | undefined {
+  const parsed = (req as { body?: unknown }).body;
+  if (parsed === undefined || !req.readableEnded) return undefined;
+  if (typeof parsed === 'string') return parsed;
+  if (parsed instanceof Uint8Array) return new Uint8Array(parsed); // express.raw(): a Buffer
+  return JSON.stringify(parsed);
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  return req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+}
+
+/**
+ * The request body as a Web stream with back-pressure. Cancelling it (a body over the limit) stops reading without
+ * destroying the socket, so the 413 still reaches the client; the connection is then closed after the answer.
+ */
+function streamBody(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let onData: (chunk: Uint8Array) => void;
+  let onEnd: () => void;
+  let onError: (error: Error) => void;
+  const detach = () => {
+    req.off('data', onData);
+    req.off('end', onEnd);
+    req.off('error', onError);
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        onData = (chunk) => {
+          controller.enqueue(chunk);
+          if ((controller.desiredSize ?? 0) <= 0) req.pause();
+        };
+        onEnd = () => {
+          detach();
+          controller.close();
+        };
+        onError = (error) => {
+          detach();
+          controller.error(error);
+        };
+        req.on('data', onData).on('end', onEnd).on('error', onError);
+      },
+      pull() {
+        req.resume();
+      },
+      cancel() {
+        detach();
+        req.pause();
+      },
+    },
+    { highWaterMark: 4 },
+  );
+}
+
+async function writeWebResponse(response: Response, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (res.destroyed) return;
+  const body = new Uint8Array(await response.arrayBuffer());
+  response.headers.forEach((value, name) => {
+    if (name !== 'set-cookie') res.setHeader(name, value);
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) res.setHeader('Set-Cookie', cookies);
+  if (!req.complete) res.setHeader('Connection', 'close'); // unread request body: do not reuse this connection
+  if (response.status !== 204 && response.status !== 304) res.setHeader('Content-Length', body.byteLength);
+  res.statusCode = response.status;
+  res.end(body);
+}
+
+/** The path as the client sent it: Express and Connect keep it in `originalUrl` when a mount prefix was stripped. */
+function originalUrl(req: IncomingMessage): string {
+  return (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+}

@@ -1,0 +1,113 @@
+import type { RequestContext } from './client-address.js';
+import { checkOrigin, corsHeaders, preflightResponse } from './cors.js';
+import { redactingLogger } from './logger.js';
+import { resolveOptions, type SessionHandlerOptions } from './options.js';
+import { createRateLimiter } from './rate-limit.js';
+import { readJsonBody } from './read-json-body.js';
+import { HttpError, jsonResponse } from './responses.js';
+import { createChatSession, createOpenAIClient, type SessionsClient } from './upstream.js';
+import { createUserCookie } from './user-cookie.js';
+import { chooseWorkflow } from './workflow.js';
+
+/** A Web-standard request handler for the start and refresh routes; runs on Node, Deno, Bun and Workers. */
+export interface SessionHandler {
+  (request: Request, context?: RequestContext): Promise<Response>;
+  /** The paths it serves (`[startPath, refreshPath]`); adapters pass anything else on to the next middleware. */
+  readonly paths: readonly string[];
+}
+
+const MAX_CLIENT_SECRET_LENGTH = 2048;
+
+/**
+ * Creates the handler behind `<managed-chatkit>`'s `start-url` and `refresh-url`: `POST startPath` and
+ * `POST refreshPath` answer `200 {"client_secret", "expires_at"}` for a new ChatKit session of the current user;
+ * every refusal is `{"error": "…"}` with a status and a message that names the fix. See docs/server.md.
+ * @throws {TypeError} at creation for an invalid option.
+ */
+export function createSessionHandler(options: SessionHandlerOptions = {}): SessionHandler {
+  const config = resolveOptions(options);
+  const logger = redactingLogger(options.logger ?? console, config.knownSecrets);
+  const limiter = options.rateLimit ? createRateLimiter(options.rateLimit, config.trustProxy, logger) : undefined;
+  const cookie = options.userId ? undefined : createUserCookie({ name: config.cookieName, secrets: config.cookieSecrets, logger });
+  let client = options.openai;
+
+  function openai(): SessionsClient {
+    if (client) return client;
+    const apiKey = config.apiKey();
+    if (!apiKey) {
+      throw new HttpError(500, 'The OpenAI API key is missing: set OPENAI_API_KEY in the server environment or pass apiKey to createSessionHandler');
+    }
+    return (client = createOpenAIClient(apiKey, config.timeout));
+  }
+
+  /** The end user: from `userId(request)`, or the signed cookie (a new id and `Set-Cookie` when there is none). */
+  async function endUser(request: Request, context: RequestContext): Promise<{ id: string; setCookie?: string }> {
+    if (options.userId) {
+      const id = await options.userId(request, context);
+      if (typeof id !== 'string' || id === '') {
+        throw new HttpError(401, 'Sign in first: this site\'s userId(request) found no signed-in user for this request');
+      }
+      return { id };
+    }
+    const id = (await cookie!.read(request)) ?? cookie!.newId();
+    return { id, setCookie: await cookie!.serialize(id, request) };
+  }
+
+  async function issue(request: Request, context: RequestContext, refresh: boolean): Promise<Response> {
+    const body = await readJsonBody(request, config.maxBodyBytes);
+    if (refresh) {
+      const secret = body.currentClientSecret;
+      if (typeof secret !== 'string' || secret === '' || secret.length > MAX_CLIENT_SECRET_LENGTH) {
+        throw new HttpError(400, `currentClientSecret must be a non-empty string of at most ${MAX_CLIENT_SECRET_LENGTH} characters: send {"currentClientSecret": "<the secret being refreshed>"}`);
+      }
+    }
+    const sessions = openai();
+    const workflow = chooseWorkflow(body.workflow, config.workflowId(), config.allowClientWorkflow);
+    await limiter?.checkAddress(request, context);
+    const user = await endUser(request, context);
+    await limiter?.checkUser(user.id);
+
+    const secret = await createChatSession(
+      sessions,
+      {
+        workflow: { id: workflow },
+        user: user.id,
+        ...(config.expiresAfterSeconds !== undefined && { expires_after: { anchor: 'created_at', seconds: config.expiresAfterSeconds } }),
+        ...(options.chatkitConfiguration && { chatkit_configuration: options.chatkitConfiguration }),
+      },
+      { timeout: config.timeout, maxRetries: config.maxRetries, signal: request.signal, logger, secrets: config.knownSecrets },
+    );
+    return jsonResponse(200, secret, user.setCookie ? [['Set-Cookie', user.setCookie]] : []);
+  }
+
+  async function handle(request: Request, context: RequestContext, cors: (origin: string) => void): Promise<Response> {
+    const { pathname } = new URL(request.url);
+    if (pathname !== config.startPath && pathname !== config.refreshPath) {
+      throw new HttpError(404, `No ChatKit session route at ${pathname}: POST to ${config.startPath} or ${config.refreshPath}`);
+    }
+    const crossOrigin = checkOrigin(request, config.allowedOrigins, config.trustProxy > 0);
+    if (request.method === 'OPTIONS' && crossOrigin) return preflightResponse(crossOrigin, request);
+    if (crossOrigin) cors(crossOrigin);
+    if (request.method !== 'POST') {
+      throw new HttpError(405, `${request.method} is not allowed on ${pathname}: use POST`, { Allow: 'POST' });
+    }
+    return issue(request, context, pathname === config.refreshPath);
+  }
+
+  const handler = async (request: Request, context: RequestContext = {}): Promise<Response> => {
+    let corsOrigin: string | undefined;
+    let response: Response;
+    try {
+      response = await handle(request, context, (origin) => (corsOrigin = origin));
+    } catch (error) {
+      if (!(error instanceof HttpError)) {
+        logger.error(`unexpected error while creating a ChatKit session: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      }
+      const refusal = error instanceof HttpError ? error : new HttpError(500, 'Internal error while creating a ChatKit session; the server log has details');
+      response = jsonResponse(refusal.status, { error: refusal.message }, Object.entries(refusal.headers));
+    }
+    if (corsOrigin) for (const [name, value] of corsHeaders(corsOrigin)) response.headers.append(name, value);
+    return response;
+  };
+  return Object.assign(handler, { paths: Object.freeze([config.startPath, config.refreshPath]) });
+}
