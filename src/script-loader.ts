@@ -21,9 +21,8 @@ export function resolveScriptUrl(src: string, base: string = document.baseURI): 
   } catch {
     throw new ManagedChatKitError('config', `script-src "${src}" is not a valid URL. Use an https: URL such as ${DEFAULT_SCRIPT_SRC}.`, { retryable: false });
   }
-  const sameOrigin = url.origin !== 'null' && url.origin === new URL(base).origin;
-  const local = url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname);
-  if (url.protocol === 'https:' || sameOrigin || local) return url;
+  const http = url.protocol === 'http:';
+  if (url.protocol === 'https:' || (http && (url.origin === new URL(base).origin || LOCAL_HOSTS.has(url.hostname)))) return url;
   throw new ManagedChatKitError(
     'config',
     `script-src "${truncate(src, 80)}" is not allowed: only https: URLs, same-origin URLs or http://localhost are loaded. ` +
