@@ -5,7 +5,7 @@ export interface SessionLogger {
 }
 
 /** Shapes of OpenAI API keys (`sk-…`, `sk-proj-…`, masked `sk-ab***yz`) and ChatKit client secrets (`ek_…`). */
-const SECRET_PATTERN = /\bsk-[\w*.-]{3,}|\bek_[\w-]+/g;
+const SECRET_PATTERN = /\bsk-[\w*-]{3,}|\bek_[\w-]+/g;
 const REDACTED = '[redacted]';
 
 /** Replaces every known secret and anything shaped like an API key or client secret with `[redacted]`. */
