@@ -220,7 +220,11 @@ export class ManagedChatKit extends LitElement {
     if (!this.hasAttribute('state')) this.setAttribute('state', this.#state);
     this.addEventListener('keydown', this.#onKeydown);
     this.#jsonObserver = new MutationObserver((records) => {
-      if (records.some(touchesJsonOptions)) this.#onOptionsInput();
+      if (!records.some(touchesJsonOptions)) return;
+      this.#onOptionsInput();
+      // Like a changed config attribute, an edited JSON child may clear a config error (requestUpdate() alone
+      // records no changed property, so updated() would not retry).
+      if (this.#state === 'error' && this.#error?.phase === 'config') this.#afterUpdate(() => this.retry());
     });
     this.#jsonObserver.observe(this, { childList: true, subtree: true, characterData: true });
     this.#started = false;
@@ -410,7 +414,7 @@ export class ManagedChatKit extends LitElement {
       attributes: this,
       thread: this.#threadId ?? this.#threadStore()?.read(),
       prefersDark: this.#colorScheme.dark,
-      api: { getClientSecret: this.#getClientSecret },
+      api: this.#api,
     });
   }
 
@@ -445,12 +449,18 @@ export class ManagedChatKit extends LitElement {
     }
   }
 
-  readonly #getClientSecret = async (current: string | null): Promise<string> => {
-    const run = this.#run;
-    const secret = await this.#session.getClientSecret(current);
-    // A secret that arrives after a session failure means ChatKit recovered by itself.
-    if (run === this.#run && this.#state === 'error' && this.#error?.phase === 'session' && this.#ready) this.#setState('ready');
-    return secret;
+  /** ChatKit's `api`: one object for the element's life, so every `setOptions` hands ChatKit the same function. */
+  readonly #api = {
+    getClientSecret: async (current: string | null): Promise<string> => {
+      const run = this.#run;
+      const secret = await this.#session.getClientSecret(current);
+      // A secret that arrives after a session failure means ChatKit recovered by itself.
+      if (run === this.#run && this.#state === 'error' && this.#error?.phase === 'session' && this.#ready) {
+      this.#error = null; // `error` is documented as null outside the error state
+      this.#setState('ready');
+    }
+      return secret;
+    },
   };
 
   readonly #onChatKitEvent = (event: Event): void => {
