@@ -1,14 +1,15 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { fakeSessionMiddleware } from './test/fixtures/fake-session-middleware.mjs';
+import { svelteCompiler } from './test/fixtures/svelte-plugin.mjs';
 
 /** Debian's Chromium, never a downloaded browser. */
 const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
 export default {
   files: ['test/browser/**/*.test.ts'],
-  nodeResolve: { exportConditions: process.env.LIT_DEV ? ['development'] : [] },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022' })],
+  nodeResolve: { browser: true, exportConditions: process.env.LIT_DEV ? ['development'] : [] },
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), svelteCompiler()],
   middleware: [fakeSessionMiddleware],
   concurrency: 1,
   testFramework: { config: { timeout: 15000 } },
