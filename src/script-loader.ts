@@ -33,8 +33,8 @@ export function resolveScriptUrl(src: string, base: string = document.baseURI): 
 
 /** The nonce of the page's own scripts, if it has any (read through the property: browsers hide the attribute). */
 export function pageNonce(): string | undefined {
-  const script = document.querySelector<HTMLScriptElement>('script[nonce]');
-  return script?.nonce || script?.getAttribute('nonce') || undefined;
+  for (const script of document.scripts) if (script.nonce) return script.nonce;
+  return undefined;
 }
 
 export interface LoadOptions {
