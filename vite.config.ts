@@ -1,3 +1,4 @@
+import { minifyTemplateLiterals } from 'rollup-plugin-minify-template-literals';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -5,7 +6,9 @@ import { defineConfig } from 'vitest/config';
  * - `vite build` → dist/managed-chatkit.js (ESM, `lit` external, for bundlers)
  * - `vite build --mode bundle` → dist/managed-chatkit.bundle.js (ESM, everything inlined, self-registering)
  */
-export default defineConfig(({ mode }) => ({
+export default defineConfig(({ command, mode }) => ({
+  // Lit's html`…` and css`…` literals lose their indentation in the library builds.
+  plugins: command === 'build' ? [minifyTemplateLiterals()] : [],
   build: {
     target: 'es2022',
     emptyOutDir: false,
