@@ -1,0 +1,54 @@
+/**
+ * <managed-chatkit> pasted into a CMS page: test/fixtures/cms-snippet.html holds nothing but the bundle's
+ * `<script type="module">`, the element and its JSON options — no build step, no JavaScript of the page's own.
+ * Needs `npm run build` first (npm test does it): the page loads dist/managed-chatkit.bundle.js.
+ */
+import { expect } from '@open-wc/testing';
+import type { ManagedChatKit } from '../../../src/index.js';
+import type { ChatKitDouble } from '../helpers.js';
+import { until } from '../helpers.js';
+
+function loadPage(src: string): Promise<HTMLIFrameElement> {
+  const frame = document.createElement('iframe');
+  frame.style.cssText = 'width: 800px; height: 700px; border: 0';
+  document.body.append(frame);
+  return new Promise((resolve, reject) => {
+    frame.addEventListener('load', () => resolve(frame), { once: true });
+    frame.addEventListener('error', reject, { once: true });
+    frame.src = src;
+  });
+}
+
+describe('<managed-chatkit> pasted into a CMS page', () => {
+  afterEach(() => document.body.replaceChildren());
+
+  it('the self-contained bundle starts from plain HTML: secret from start-url, options from the JSON child', async () => {
+    const frame = await loadPage('/test/fixtures/cms-snippet.html');
+    const page = frame.contentWindow!;
+    const el = page.document.querySelector('managed-chatkit') as ManagedChatKit;
+    expect(page.customElements.get('managed-chatkit'), 'the bundle did not register the element (run npm run build)').to.not.equal(undefined);
+    await until(() => el.getAttribute('state') === 'ready', 'state="ready" on the pasted element');
+
+    const double = el.chatkit as unknown as ChatKitDouble;
+    expect(double.secret).to.equal('secret-start-1');
+    const first = double.setOptionsCalls[0];
+    expect(first.startScreen).to.deep.equal({ greeting: 'Welcome! How can we help?' });
+    expect(first.composer).to.deep.equal({ placeholder: 'Ask about our opening hours' });
+    expect(first.history).to.deep.equal({ enabled: false });
+    expect(first.theme).to.deep.equal({ colorScheme: 'light' });
+    expect(double.setOptionsCalls.length).to.equal(1);
+
+    const log = (await (await fetch('/session/cms-snippet/log')).json()) as Array<{ kind: string }>;
+    expect(log.map((entry) => entry.kind)).to.deep.equal(['start']);
+    // One ChatKit tag, and nothing but the bundle was needed: no Lit or source modules fetched by the page.
+    expect(page.document.querySelectorAll('script[src*="chatkit-double.js"]').length).to.equal(1);
+    const fetched = page.performance
+      .getEntriesByType('resource')
+      .map((entry) => new URL(entry.name).pathname)
+      .filter((path) => !path.startsWith('/__web-dev-server')); // the test server's own reload socket
+    expect(fetched.filter((path) => path.endsWith('.js') || path.endsWith('.ts')).sort()).to.deep.equal([
+      '/dist/managed-chatkit.bundle.js',
+      '/script/0/chatkit-double.js',
+    ]);
+  });
+});
