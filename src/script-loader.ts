@@ -111,9 +111,9 @@ function startLoad(url: URL, nonce: string | undefined): Load {
       window.removeEventListener('error', onEvaluationError);
       document.removeEventListener('securitypolicyviolation', onViolation);
     });
-    const fail = (message: string) => {
+    const fail = (message: string, retryable = true) => {
       cleanup();
-      reject(new ManagedChatKitError('script', message));
+      reject(new ManagedChatKitError('script', message, { retryable }));
     };
     const onLoad = () => (load.loaded = true);
     const onViolation = (event: SecurityPolicyViolationEvent) => {
@@ -122,11 +122,10 @@ function startLoad(url: URL, nonce: string | undefined): Load {
     const onError = () =>
       // The CSP report may be queued just after the error event: look one task later.
       setTimeout(() =>
-        fail(
-          cspBlocked
-            ? `The page's Content-Security-Policy blocked the ChatKit script ${url.href}. Give <managed-chatkit> the page's nonce (nonce attribute) or allow ${url.origin} in script-src.`
-            : `The ChatKit script failed to load from ${url.href} (script-src). Check the URL, the network, and that the Content-Security-Policy allows it.`,
-        ),
+        cspBlocked
+          ? // retrying cannot help until the policy or the nonce changes
+            fail(`The page's Content-Security-Policy blocked the ChatKit script ${url.href}. Give <managed-chatkit> the page's nonce (nonce attribute) or allow ${url.origin} in script-src.`, false)
+          : fail(`The ChatKit script failed to load from ${url.href} (script-src). Check the URL, the network, and that the Content-Security-Policy allows it.`),
       );
     const onEvaluationError = (event: ErrorEvent) => {
       if (event.filename !== url.href) return;
@@ -149,7 +148,16 @@ function createScript(url: URL, nonce: string | undefined): HTMLScriptElement {
   const script = document.createElement('script');
   script.async = true;
   if (nonce) script.nonce = nonce;
-  script.src = trustedScriptUrl(url.href) as string;
+  try {
+    script.src = trustedScriptUrl(url.href) as string;
+  } catch (error) {
+    // Enforced Trusted Types refuse a plain string when our policy could not be created.
+    throw new ManagedChatKitError(
+      'script',
+      `The page's Trusted Types (require-trusted-types-for 'script') refused the ChatKit script ${url.href}: add ${TRUSTED_TYPES_POLICY} to the trusted-types directive of its Content-Security-Policy.`,
+      { retryable: false, cause: error },
+    );
+  }
   script.dataset.managedChatkit = '';
   return script;
 }
