@@ -9,7 +9,7 @@ describe('secret prefetch', () => {
     const element = mount({ 'script-src': script, 'start-url': s.startUrl });
     await untilState(element, 'ready');
     const [session] = performance.getEntriesByName(new URL(s.startUrl, location.href).href);
-    const [scriptEntry] = performance.getEntriesByName(new URL(script, location.href).href);
+    const [scriptEntry] = performance.getEntriesByName(new URL(script, location.href).href) as PerformanceResourceTiming[];
     expect(session.startTime).to.be.lessThan(scriptEntry.responseEnd - 300);
     expect((await s.log()).map((entry) => entry.kind)).to.deep.equal(['start']);
     expect(innerDouble(element)!.secretRequests).to.deep.equal([null]);
