@@ -23,5 +23,5 @@ export function jsonResponse(status: number, body: unknown, headers: Iterable<re
     'X-Content-Type-Options': 'nosniff',
   });
   for (const [name, value] of headers) all.append(name, value);
-  return new Response(status === 204 ? null : JSON.stringify(body), { status, headers: all });
+  return new Response(JSON.stringify(body), { status, headers: all });
 }

@@ -28,7 +28,7 @@ export function createSessionHandler(options: SessionHandlerOptions = {}): Sessi
   const config = resolveOptions(options);
   const logger = redactingLogger(options.logger ?? console, config.knownSecrets);
   const limiter = options.rateLimit ? createRateLimiter(options.rateLimit, config.trustProxy, logger) : undefined;
-  const cookie = options.userId ? undefined : createUserCookie({ name: config.cookieName, secrets: config.cookieSecrets, logger });
+  const cookie = createUserCookie({ name: config.cookieName, secrets: config.cookieSecrets, logger }); // keys load on first use
   let client = options.openai;
 
   function openai(): SessionsClient {
@@ -49,8 +49,8 @@ export function createSessionHandler(options: SessionHandlerOptions = {}): Sessi
       }
       return { id };
     }
-    const id = (await cookie!.read(request)) ?? cookie!.newId();
-    return { id, setCookie: await cookie!.serialize(id, request) };
+    const id = (await cookie.read(request)) ?? cookie.newId();
+    return { id, setCookie: await cookie.serialize(id, request) }; // re-sent on every session: a rolling year
   }
 
   async function issue(request: Request, context: RequestContext, refresh: boolean): Promise<Response> {
@@ -80,34 +80,32 @@ export function createSessionHandler(options: SessionHandlerOptions = {}): Sessi
     return jsonResponse(200, secret, user.setCookie ? [['Set-Cookie', user.setCookie]] : []);
   }
 
-  async function handle(request: Request, context: RequestContext, cors: (origin: string) => void): Promise<Response> {
-    const { pathname } = new URL(request.url);
-    if (pathname !== config.startPath && pathname !== config.refreshPath) {
-      throw new HttpError(404, `No ChatKit session route at ${pathname}: POST to ${config.startPath} or ${config.refreshPath}`);
-    }
-    const crossOrigin = checkOrigin(request, config.allowedOrigins, config.trustProxy > 0);
-    if (request.method === 'OPTIONS' && crossOrigin) return preflightResponse(crossOrigin, request);
-    if (crossOrigin) cors(crossOrigin);
-    if (request.method !== 'POST') {
-      throw new HttpError(405, `${request.method} is not allowed on ${pathname}: use POST`, { Allow: 'POST' });
-    }
-    return issue(request, context, pathname === config.refreshPath);
-  }
-
   const handler = async (request: Request, context: RequestContext = {}): Promise<Response> => {
     let corsOrigin: string | undefined;
-    let response: Response;
     try {
-      response = await handle(request, context, (origin) => (corsOrigin = origin));
+      const { pathname } = new URL(request.url);
+      if (pathname !== config.startPath && pathname !== config.refreshPath) {
+        throw new HttpError(404, `No ChatKit session route at ${pathname}: POST to ${config.startPath} or ${config.refreshPath}`);
+      }
+      corsOrigin = checkOrigin(request, config.allowedOrigins, config.trustProxy > 0);
+      if (request.method === 'OPTIONS' && corsOrigin) return preflightResponse(corsOrigin, request);
+      if (request.method !== 'POST') {
+        throw new HttpError(405, `${request.method} is not allowed on ${pathname}: use POST`, { Allow: 'POST' });
+      }
+      return withCors(await issue(request, context, pathname === config.refreshPath), corsOrigin);
     } catch (error) {
       if (!(error instanceof HttpError)) {
         logger.error(`unexpected error while creating a ChatKit session: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       }
       const refusal = error instanceof HttpError ? error : new HttpError(500, 'Internal error while creating a ChatKit session; the server log has details');
-      response = jsonResponse(refusal.status, { error: refusal.message }, Object.entries(refusal.headers));
+      return withCors(jsonResponse(refusal.status, { error: refusal.message }, Object.entries(refusal.headers)), corsOrigin);
     }
-    if (corsOrigin) for (const [name, value] of corsHeaders(corsOrigin)) response.headers.append(name, value);
-    return response;
   };
   return Object.assign(handler, { paths: Object.freeze([config.startPath, config.refreshPath]) });
+}
+
+/** Adds the CORS headers for a listed cross-origin caller; same-origin answers are left as they are. */
+function withCors(response: Response, origin: string | undefined): Response {
+  if (origin) for (const [name, value] of corsHeaders(origin)) response.headers.append(name, value);
+  return response;
 }
