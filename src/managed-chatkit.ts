@@ -66,8 +66,8 @@ type ChatKitMethod =
  * @attr {boolean} open - With `launcher`: whether the panel is open.
  * @attr {'idle' | 'loading' | 'ready' | 'error'} state - Read-only, reflected lifecycle state.
  *
- * @fires managed-chatkit-statechange - `{ state, previous }` whenever `state` changes.
- * @fires managed-chatkit-error - `{ phase, message, status?, retryable }` for every failure; cancel it to keep the console quiet.
+ * @fires {CustomEvent<StateChangeDetail>} managed-chatkit-statechange - `{ state, previous }` whenever `state` changes.
+ * @fires {CustomEvent<ManagedChatKitErrorDetail>} managed-chatkit-error - `{ phase, message, status?, retryable }` for every failure; cancel it to keep the console quiet.
  * @fires chatkit.ready - ChatKit's events, each once under its dotted name… (also chatkit.error, chatkit.thread.change, …)
  * @fires chatkit-ready - …and once under its dashed twin for template syntaxes (chatkit-error, chatkit-thread-change, …).
  *
@@ -245,9 +245,13 @@ export class ManagedChatKit extends LitElement {
     this.#unmountChatKit();
   }
 
-  /** Leaves the `error` state and tries again from the failed phase (a fresh script tag, session or configuration). */
+  /**
+   * Leaves the `error` state and tries again from the failed phase: a fresh script tag, a fresh ChatKit with a fresh
+   * session (the open thread is kept), or the corrected configuration. Also restarts a load that seems stuck in
+   * `loading`; does nothing while `idle` or `ready`.
+   */
   retry(): void {
-    if (!this.isConnected) return;
+    if (!this.isConnected || this.#state === 'idle' || this.#state === 'ready') return;
     this.#session.abort();
     this.#unmountChatKit();
     this.#begin();

@@ -1,0 +1,22 @@
+// Gzip sizes of the browser files against their budgets; exits non-zero when one is over. Run after `npm run build`.
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+
+/** Budgets in bytes, gzip level 9. See README "Performance" for why they are what they are. */
+const budgets = [
+  { file: 'dist/managed-chatkit.js', budget: 8_700, note: 'Lit external (for bundlers)' },
+  { file: 'dist/managed-chatkit.bundle.js', budget: 14_100, note: 'Lit included (for a CDN <script type="module">)' },
+];
+
+let failed = false;
+for (const { file, budget, note } of budgets) {
+  const source = readFileSync(file);
+  const gzip = gzipSync(source, { level: 9 }).length;
+  const over = gzip > budget;
+  failed ||= over;
+  console.log(`${over ? '✗' : '✓'} ${file}: ${(gzip / 1024).toFixed(2)} KB gzip (${(source.length / 1024).toFixed(1)} KB raw), budget ${(budget / 1024).toFixed(2)} KB — ${note}`);
+}
+if (failed) {
+  console.error('Size budget exceeded: shrink the change, or raise the budget in scripts/check-size.mjs with a reason.');
+  process.exit(1);
+}
