@@ -1,6 +1,7 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { fakeSessionMiddleware } from './test/fixtures/fake-session-middleware.mjs';
+import { cspPagesMiddleware } from './test/fixtures/csp-pages.mjs';
 import { svelteCompiler } from './test/fixtures/svelte-plugin.mjs';
 
 /** Debian's Chromium, never a downloaded browser. */
@@ -10,7 +11,7 @@ export default {
   files: ['test/browser/**/*.test.ts'],
   nodeResolve: { browser: true, exportConditions: process.env.LIT_DEV ? ['development'] : [] },
   plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), svelteCompiler()],
-  middleware: [fakeSessionMiddleware],
+  middleware: [fakeSessionMiddleware, cspPagesMiddleware],
   concurrency: 1,
   testFramework: { config: { timeout: 15000 } },
   browserStartTimeout: 60000,
