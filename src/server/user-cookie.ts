@@ -17,6 +17,7 @@ export interface UserCookie {
   serialize(id: string, request: Request): Promise<string>;
 }
 
+/** What {@link createUserCookie} needs from the handler's options. */
 export interface UserCookieOptions {
   name: string;
   /** Signing secrets, newest first; read at first use. Empty → a random per-process key and one warning. */
