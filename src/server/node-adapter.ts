@@ -12,7 +12,8 @@ export type NodeListener = (req: IncomingMessage, res: ServerResponse, next?: (e
  * `app.use(listener)` (Connect). With a `next` (middleware), requests for paths the handler does not serve go on to
  * `next()`; on a bare server they get the handler's 404. The request body is streamed (or taken from `req.body` when
  * `express.json()` already read it), the client address is passed as `context.clientAddress`, a client that goes away
- * aborts the handler's `request.signal`, and every `Set-Cookie` of the answer is kept.
+ * aborts the handler's `request.signal`, and every `Set-Cookie` of the answer is kept. Mount it before body parsers
+ * where you can: an `express.json()` in front answers malformed JSON with its own (HTML) 400.
  */
 export function toNodeListener(handler: WebHandler): NodeListener {
   return (req, res, next) => {
