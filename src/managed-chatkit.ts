@@ -460,9 +460,9 @@ export class ManagedChatKit extends LitElement {
       const secret = await this.#session.getClientSecret(current);
       // A secret that arrives after a session failure means ChatKit recovered by itself.
       if (run === this.#run && this.#state === 'error' && this.#error?.phase === 'session' && this.#ready) {
-      this.#error = null; // `error` is documented as null outside the error state
-      this.#setState('ready');
-    }
+        this.#error = null; // `error` is documented as null outside the error state
+        this.#setState('ready');
+      }
       return secret;
     },
   };
