@@ -16,6 +16,7 @@ import { chatkitScriptTags, liveDoubles, settle, trackListeners } from './host-h
 
 enableProdMode();
 
+// snippet:start angular-component
 @Component({
   selector: 'chat-panel',
   schemas: [CUSTOM_ELEMENTS_SCHEMA],
@@ -49,11 +50,14 @@ class ChatPanel {
     this.errors.update((errors) => [...errors, event.detail]);
   }
 }
+// snippet:end angular-component
 
 let appRef: ApplicationRef | null = null;
 async function mountPanel(startUrl: string, shown = true): Promise<{ panel: ChatPanel; render: () => void }> {
   document.body.append(document.createElement('chat-panel'));
+  // snippet:start angular-bootstrap
   appRef = await bootstrapApplication(ChatPanel, { providers: [provideZonelessChangeDetection()] });
+  // snippet:end angular-bootstrap
   const panel = appRef.components[0].instance as ChatPanel;
   const render = () => appRef!.tick();
   panel.startUrl.set(startUrl);

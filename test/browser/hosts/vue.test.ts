@@ -9,20 +9,19 @@
 import { expect } from '@open-wc/testing';
 import { createApp, nextTick, ref, type App } from 'vue/dist/vue.esm-browser.prod.js';
 import '../../../src/index.js';
-import type { ManagedChatKit } from '../../../src/index.js';
+import type { ManagedChatKit, ManagedChatKitErrorDetail } from '../../../src/index.js';
 import { doubleSrc, innerDouble, scenario, untilState, until } from '../helpers.js';
 import { chatkitScriptTags, liveDoubles, settle, trackListeners } from './host-helpers.js';
 
-const SCRIPT = doubleSrc();
-
-/** The component a Vue app would write. */
+/** The component a Vue app would write (tests point `script-src` at the ChatKit double; apps leave it out). */
+// snippet:start vue-component
 const ChatPanel = {
-  props: ['startUrl', 'initiallyShown'],
+  props: ['startUrl', 'scriptSrc', 'initiallyShown'],
   template: `
     <managed-chatkit
       v-if="shown"
       :start-url="startUrl"
-      script-src="${SCRIPT}"
+      :script-src="scriptSrc"
       placeholder="Ask about Vue"
       :theme="theme"
       :options="options"
@@ -35,22 +34,23 @@ const ChatPanel = {
     const theme = ref<'light' | 'dark'>('light');
     const ready = ref(0);
     const threadId = ref<string | null>(null);
-    const errors = ref<Array<{ phase: string; status?: number }>>([]);
+    const errors = ref<ManagedChatKitErrorDetail[]>([]);
     const options = { startScreen: { greeting: 'Hello from Vue' }, history: { enabled: false } };
-    const onError = (event: CustomEvent<{ phase: string; status?: number }>) => {
+    const onError = (event: CustomEvent<ManagedChatKitErrorDetail>) => {
       event.preventDefault(); // handled here: keep the console quiet
       errors.value.push(event.detail);
     };
     return { shown, theme, ready, threadId, errors, options, onError };
   },
 };
+// snippet:end vue-component
 
 interface Panel {
   shown: boolean;
   theme: 'light' | 'dark';
   ready: number;
   threadId: string | null;
-  errors: Array<{ phase: string; status?: number }>;
+  errors: ManagedChatKitErrorDetail[];
   options: object;
 }
 
@@ -58,8 +58,10 @@ let app: App | null = null;
 function mountPanel(startUrl: string, initiallyShown = true): Panel {
   const root = document.createElement('div');
   document.body.append(root);
-  app = createApp(ChatPanel, { startUrl, initiallyShown });
+  // snippet:start vue-app
+  app = createApp(ChatPanel, { startUrl, scriptSrc: doubleSrc(), initiallyShown });
   app.config.compilerOptions.isCustomElement = (tag: string) => tag === 'managed-chatkit';
+  // snippet:end vue-app
   return app.mount(root) as unknown as Panel;
 }
 const element = () => document.querySelector('managed-chatkit') as ManagedChatKit;

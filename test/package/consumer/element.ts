@@ -22,3 +22,9 @@ element.options = { theme: { colorScheme: 'purple' } };
 element.options = { api: { getClientSecret: async () => 'secret' } };
 // @ts-expect-error `state` is read-only
 element.state = 'ready';
+
+// ChatKit's events, under their dotted names and dashed twins, are typed on the element too.
+element.addEventListener('chatkit.thread.change', (event) => console.log(event.detail.threadId));
+element.addEventListener('chatkit-thread-change', (event) => console.log(event.detail.threadId));
+// @ts-expect-error the thread-change detail has threadId, not id
+element.addEventListener('chatkit-thread-change', (event) => console.log(event.detail.id));
