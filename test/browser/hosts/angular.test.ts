@@ -36,7 +36,7 @@ enableProdMode();
   `,
 })
 class ChatPanel {
-  readonly scriptSrc = doubleSrc();
+  readonly scriptSrc = doubleSrc(); // tests: the ChatKit double; apps leave script-src out
   readonly startUrl = signal('');
   readonly shown = signal(false);
   readonly theme = signal<'light' | 'dark'>('light');

@@ -1,4 +1,5 @@
 // `import 'managed-chatkit'` registers the element and types it everywhere the DOM hands it out.
+// snippet:start element-types
 import { ManagedChatKit, type ChatKitOptionsInput, type ManagedChatKitErrorDetail } from 'managed-chatkit';
 
 const element = document.createElement('managed-chatkit');
@@ -15,6 +16,7 @@ element.addEventListener('managed-chatkit-error', (event) => {
 element.addEventListener('managed-chatkit-statechange', (event) => console.log(event.detail.state, event.detail.previous));
 void element.setThreadId('thread_123');
 document.querySelector('managed-chatkit')?.retry();
+// snippet:end element-types
 
 // @ts-expect-error ChatKit's colorScheme is 'light' | 'dark'
 element.options = { theme: { colorScheme: 'purple' } };

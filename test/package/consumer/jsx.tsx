@@ -1,4 +1,5 @@
 // React 19 / Preact / Solid: extend your JSX's IntrinsicElements with the generated CustomElements.
+// snippet:start jsx-types
 import type { CustomElements } from 'managed-chatkit/jsx';
 
 declare global {
@@ -15,6 +16,7 @@ const chat = (
     onchatkit-thread-change={(event) => console.log(event.detail.threadId)}
   />
 );
+// snippet:end jsx-types
 void chat;
 
 // @ts-expect-error credentials is 'same-origin' | 'include' | 'omit'

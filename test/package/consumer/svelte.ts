@@ -1,4 +1,5 @@
 // Svelte 5 reads SvelteHTMLElements; `import type {} from 'managed-chatkit/svelte'` adds the element.
+// snippet:start svelte-types
 import type { SvelteHTMLElements } from 'svelte/elements';
 import type {} from 'managed-chatkit/svelte';
 
@@ -13,6 +14,7 @@ const attributes: Props = {
   'onchatkit-thread-change': (event) => console.log(event.detail.threadId),
   'onmanaged-chatkit-error': (event) => console.log(event.detail.message),
 };
+// snippet:end svelte-types
 void attributes;
 
 // @ts-expect-error loading is 'eager' | 'lazy'

@@ -1,4 +1,5 @@
 // Vue's template type-checker reads GlobalComponents; `import type {} from 'managed-chatkit/vue'` adds the element.
+// snippet:start vue-types
 import type { GlobalComponents } from 'vue';
 import type {} from 'managed-chatkit/vue';
 
@@ -12,6 +13,7 @@ const bound: Props = {
   onChatkitThreadChange: (event) => console.log(event.detail.threadId),
   onManagedChatkitError: (event) => console.log(event.detail.phase),
 };
+// snippet:end vue-types
 void bound;
 
 // @ts-expect-error theme is 'light' | 'dark' | 'auto'

@@ -1,0 +1,29 @@
+// @ts-check
+/** docs/hosts.md shows the host examples exactly as the tests run them (else: npm run docs). */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { expectedHostsDoc, extract } from '../../scripts/hosts-doc.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const doc = fs.readFileSync(path.join(root, 'docs/hosts.md'), 'utf8');
+
+test("docs/hosts.md's snippets are the tested examples (else: npm run docs)", () => {
+  assert.equal(doc, expectedHostsDoc(), 'docs/hosts.md is out of date: run `npm run docs`');
+});
+
+test('docs/hosts.md has a section and a tested snippet for every host', () => {
+  const sections = [...doc.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+  assert.deepEqual(sections, ['Script tag: static sites and CMS pages', 'Vue 3', 'Svelte 5', 'Angular', 'Plain JavaScript', 'React 19, Preact, Solid (types)', 'Editors']);
+  const sources = [...doc.matchAll(/<!-- snippet (\S+) -->/g)].map((m) => m[1]);
+  for (const source of ['test/fixtures/cms-snippet.html#cms', 'test/browser/hosts/vue.test.ts#vue-component', 'test/browser/hosts/SveltePanel.svelte#svelte', 'test/browser/hosts/angular.test.ts#angular-component', 'test/browser/hosts/plain-js.test.ts#plain-js']) {
+    assert.ok(sources.includes(source), `${source} is not shown`);
+  }
+});
+
+test('snippets show the package name, not the repository path, in imports', () => {
+  assert.match(extract('test/browser/hosts/SveltePanel.svelte', 'svelte'), /from 'managed-chatkit';/);
+  assert.doesNotMatch(doc, /src\/index\.js/);
+});
