@@ -273,35 +273,35 @@ export class ManagedChatKit extends LitElement {
   }
 
   /** ChatKit's `focusComposer`, queued until ChatKit is ready. */
-  focusComposer(...args: Parameters<OpenAIChatKit['focusComposer']>) {
+  focusComposer(...args: Parameters<OpenAIChatKit['focusComposer']>): Promise<void> {
     return this.#call('focusComposer', args);
   }
   /** ChatKit's `setThreadId`, queued until ChatKit is ready. */
-  setThreadId(...args: Parameters<OpenAIChatKit['setThreadId']>) {
+  setThreadId(...args: Parameters<OpenAIChatKit['setThreadId']>): Promise<void> {
     return this.#call('setThreadId', args);
   }
   /** ChatKit's `sendUserMessage`, queued until ChatKit is ready. */
-  sendUserMessage(...args: Parameters<OpenAIChatKit['sendUserMessage']>) {
+  sendUserMessage(...args: Parameters<OpenAIChatKit['sendUserMessage']>): Promise<void> {
     return this.#call('sendUserMessage', args);
   }
   /** ChatKit's `setComposerValue`, queued until ChatKit is ready. */
-  setComposerValue(...args: Parameters<OpenAIChatKit['setComposerValue']>) {
+  setComposerValue(...args: Parameters<OpenAIChatKit['setComposerValue']>): Promise<void> {
     return this.#call('setComposerValue', args);
   }
   /** ChatKit's `fetchUpdates`, queued until ChatKit is ready. */
-  fetchUpdates(...args: Parameters<OpenAIChatKit['fetchUpdates']>) {
+  fetchUpdates(...args: Parameters<OpenAIChatKit['fetchUpdates']>): Promise<void> {
     return this.#call('fetchUpdates', args);
   }
   /** ChatKit's `sendCustomAction`, queued until ChatKit is ready. */
-  sendCustomAction(...args: Parameters<OpenAIChatKit['sendCustomAction']>) {
+  sendCustomAction(...args: Parameters<OpenAIChatKit['sendCustomAction']>): Promise<void> {
     return this.#call('sendCustomAction', args);
   }
   /** ChatKit's `showHistory`, queued until ChatKit is ready. */
-  showHistory(...args: Parameters<OpenAIChatKit['showHistory']>) {
+  showHistory(...args: Parameters<OpenAIChatKit['showHistory']>): Promise<void> {
     return this.#call('showHistory', args);
   }
   /** ChatKit's `hideHistory`, queued until ChatKit is ready. */
-  hideHistory(...args: Parameters<OpenAIChatKit['hideHistory']>) {
+  hideHistory(...args: Parameters<OpenAIChatKit['hideHistory']>): Promise<void> {
     return this.#call('hideHistory', args);
   }
 
