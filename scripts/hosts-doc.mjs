@@ -17,6 +17,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DOC = path.join(root, 'docs/hosts.md');
+/** Every document that shows tested snippets. */
+const DOCS = [DOC, path.join(root, 'README.md')];
 
 /** The lines of `file` between the `snippet:start name` and `snippet:end name` markers, dedented. */
 export function extract(/** @type {string} */ file, /** @type {string | undefined} */ name) {
@@ -41,17 +43,21 @@ export function refresh(/** @type {string} */ doc) {
 }
 
 export const expectedHostsDoc = () => refresh(fs.readFileSync(DOC, 'utf8'));
+export const expectedReadme = () => refresh(fs.readFileSync(DOCS[1], 'utf8'));
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const current = fs.readFileSync(DOC, 'utf8');
-  const expected = refresh(current);
-  if (process.argv.includes('--check')) {
-    if (current !== expected) {
-      console.error('docs/hosts.md differs from the tested examples: run `npm run docs`.');
-      process.exit(1);
+  for (const file of DOCS) {
+    const current = fs.readFileSync(file, 'utf8');
+    const expected = refresh(current);
+    const name = path.relative(root, file);
+    if (process.argv.includes('--check')) {
+      if (current !== expected) {
+        console.error(`${name} differs from the tested examples: run \`npm run docs\`.`);
+        process.exitCode = 1;
+      }
+    } else if (current !== expected) {
+      fs.writeFileSync(file, expected);
+      console.log(`${name}: snippets refreshed from the tested examples.`);
     }
-  } else if (current !== expected) {
-    fs.writeFileSync(DOC, expected);
-    console.log('docs/hosts.md: snippets refreshed from the tested examples.');
   }
 }

@@ -5,13 +5,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { expectedHostsDoc, extract } from '../../scripts/hosts-doc.mjs';
+import { expectedHostsDoc, expectedReadme, extract } from '../../scripts/hosts-doc.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const doc = fs.readFileSync(path.join(root, 'docs/hosts.md'), 'utf8');
 
 test("docs/hosts.md's snippets are the tested examples (else: npm run docs)", () => {
   assert.equal(doc, expectedHostsDoc(), 'docs/hosts.md is out of date: run `npm run docs`');
+});
+
+test("README.md's host snippets are the tested examples (else: npm run docs)", () => {
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  assert.equal(readme, expectedReadme(), 'README.md is out of date: run `npm run docs`');
+  for (const source of ['test/fixtures/cms-snippet.html#cms', 'test/browser/hosts/vue.test.ts#vue-component', 'test/browser/hosts/SveltePanel.svelte#svelte', 'test/browser/hosts/angular.test.ts#angular-component', 'test/browser/hosts/plain-js.test.ts#plain-js']) {
+    assert.ok(readme.includes(`<!-- snippet ${source} -->`), `README.md does not show ${source}`);
+  }
 });
 
 test('docs/hosts.md has a section and a tested snippet for every host', () => {
