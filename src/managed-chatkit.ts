@@ -165,6 +165,7 @@ export class ManagedChatKit extends LitElement {
   #stopWatching: (() => void) | null = null;
   #jsonObserver: MutationObserver | null = null;
   #started = false;
+  #changesPredateError = false;
   #optionsDirty = false;
   #queue: Array<(chatkit: OpenAIChatKit) => void> = [];
   #launcherButton: HTMLButtonElement | null = null;
@@ -335,18 +336,30 @@ export class ManagedChatKit extends LitElement {
       <div part="panel" id="panel" role="dialog" aria-label="Chat" ?hidden=${!this.open}>${surface}</div>`;
   }
 
+  /**
+   * The first update after connecting starts loading — before the first render, so the script and the secret are
+   * already on the wire while Lit renders, and after the code that connected the element (a framework's property
+   * bindings included) has run, since Lit schedules updates in a microtask.
+   */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    if (!this.#started && this.isConnected) {
+      this.#started = true;
+      this.#startWhenWanted();
+    }
+    return super.scheduleUpdate();
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
+    const changesPredateError = this.#changesPredateError;
+    this.#changesPredateError = false;
     this.#launcherButton = this.renderRoot.querySelector('[part="launcher"]');
     if (this.#focusWasInPanel) {
       this.#focusWasInPanel = false;
       this.#launcherButton?.focus();
     }
-    if (!this.#started) {
-      this.#started = true;
+    if (this.launcher && this.open && this.#state === 'idle' && changed.has('open')) {
       this.#afterUpdate(() => this.#startWhenWanted());
-    } else if (this.launcher && this.open && this.#state === 'idle' && changed.has('open')) {
-      this.#afterUpdate(() => this.#startWhenWanted());
-    } else if (this.#state === 'error' && this.#error?.phase === 'config' && [...changed.keys()].some((key) => CONFIG_PROPERTIES.has(key))) {
+    } else if (!changesPredateError && this.#state === 'error' && this.#error?.phase === 'config' && [...changed.keys()].some((key) => CONFIG_PROPERTIES.has(key))) {
       this.#afterUpdate(() => this.retry());
     }
     if (this.#optionsDirty && this.#chatkit) this.#applyOptions();
@@ -500,6 +513,8 @@ export class ManagedChatKit extends LitElement {
   /** The one place a failure becomes state, event, console line and view. */
   #fail(error: ManagedChatKitError): void {
     if (!this.isConnected) return;
+    // Changes already waiting for the next update were made before this failure: they must not count as its fix.
+    this.#changesPredateError = this.isUpdatePending;
     this.#error = error;
     this.#setState('error');
     const event = new CustomEvent<ManagedChatKitErrorDetail>('managed-chatkit-error', {
