@@ -6,6 +6,19 @@ import { cleanup, doubleSrc, doubles, errorsOf, innerDouble, mount, requestsFor,
 
 const SCRIPT = doubleSrc({}, 50);
 
+// Under Lit's development build (npm run test:browser:dev), Lit warns about misuse — an update requested during an
+// update, a shadowed reactive property…: any such warning fails the test that caused it.
+const litWarnings: string[] = [];
+const warn = console.warn.bind(console);
+console.warn = (...args: unknown[]) => {
+  const text = args.map(String).join(' ');
+  if (text.includes('lit.dev/msg/') && !text.includes('lit.dev/msg/dev-mode')) litWarnings.push(text);
+  warn(...args);
+};
+afterEach(() => {
+  expect(litWarnings.splice(0), 'Lit development-mode warnings').to.deep.equal([]);
+});
+
 async function ready(attributes: Record<string, string | boolean> = {}, children = '') {
   const s = scenario();
   const element = mount({ 'script-src': SCRIPT, 'start-url': s.startUrl, 'refresh-url': s.refreshUrl, ...attributes }, document.body, children);
@@ -261,6 +274,40 @@ describe('<managed-chatkit> events and methods', () => {
     expect(element.chatkit!.localName).to.equal('openai-chatkit');
     expect(element.chatkit!.getAttribute('part')).to.equal('chatkit');
     expect(element.shadowRoot!.contains(element.chatkit)).to.equal(true);
+  });
+});
+
+describe('<managed-chatkit> accessibility (axe)', () => {
+  afterEach(cleanup);
+
+  it('has an accessible loading view and error view', async () => {
+    const s = scenario('a11y');
+    await s.fault({ start: 'delay:400' });
+    const element = mount({ 'script-src': SCRIPT, 'start-url': s.startUrl });
+    await until(() => element.state === 'loading', 'loading');
+    await element.updateComplete;
+    await expect(element).to.be.accessible();
+    await untilState(element, 'ready');
+    await s.fault({ start: 'status:500' });
+    element.remove();
+    errorsOf(element);
+    document.body.append(element);
+    await untilState(element, 'error');
+    await element.updateComplete;
+    const alert = element.shadowRoot!.querySelector('[role="alert"]')!;
+    expect(alert.textContent).to.include('answered 500');
+    expect(alert.querySelector('button')!.textContent).to.equal('Retry');
+    await expect(element).to.be.accessible();
+  });
+
+  it('has an accessible launcher, closed and open', async () => {
+    const s = scenario('a11y-launcher');
+    const element = mount({ 'script-src': SCRIPT, 'start-url': s.startUrl, launcher: true });
+    await element.updateComplete;
+    await expect(element).to.be.accessible();
+    element.show();
+    await untilState(element, 'ready');
+    await expect(element).to.be.accessible();
   });
 });
 
