@@ -15,6 +15,7 @@
  * - `chatkitEventsPlugin`: ChatKit's events are re-fired from a list (`CHATKIT_EVENTS`), not literal `dispatchEvent`
  *   calls; each one and its dashed twin is listed, typed and described from @openai/chatkit's `ChatKitEvents`.
  * - `hostTypingsPlugin`: Vue `GlobalComponents`, Svelte 5 `SvelteHTMLElements` and JSX `IntrinsicElements` typings.
+ * - `privateMembersPlugin`: drops `#private` and `private` members — internals, not API — from the manifest.
  * Plus custom-element-vs-code-integration for VS Code's HTML/CSS custom data.
  */
 import fs from 'node:fs';
@@ -32,6 +33,7 @@ export default {
   litelement: true,
   packagejson: false,
   plugins: [
+    privateMembersPlugin(),
     defineCallPlugin(),
     attributeDocsPlugin(),
     restParametersPlugin(),
@@ -45,6 +47,20 @@ export default {
     }),
   ],
 };
+
+/** Removes private members (`#field`, `#method()`, TypeScript `private`): they are internals, not API. */
+function privateMembersPlugin() {
+  return {
+    name: 'managed-chatkit:private-members',
+    packageLinkPhase({ customElementsManifest }) {
+      for (const module of customElementsManifest.modules ?? []) {
+        for (const declaration of module.declarations ?? []) {
+          if (declaration.members) declaration.members = declaration.members.filter((/** @type {any} */ m) => m.privacy !== 'private' && !m.name.startsWith('#'));
+        }
+      }
+    },
+  };
+}
 
 /**
  * `SomeElement.define()` / `SomeElement.define('x-tag')` registers a tag: the argument, or the default of the static
