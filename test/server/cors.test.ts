@@ -1,17 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeSessionsApi, type FakeSessionsApi } from '../fixtures/fake-sessions-api.js';
-import { handlerFor, sessionRequest } from '../fixtures/session-harness.js';
+import { describe, expect, it } from 'vitest';
+import { handlerFor, sessionRequest, useFakeSessionsApi } from '../fixtures/session-harness.js';
 
 const SITE = 'https://www.example.com';
 const API = 'https://api.example.com';
 
-let fake: FakeSessionsApi;
-beforeEach(async () => {
-  fake = await startFakeSessionsApi();
-});
-afterEach(async () => {
-  await fake.close();
-});
+const fake = useFakeSessionsApi();
 
 function preflight(origin: string, requestHeaders = 'content-type,x-csrf-token'): Request {
   return new Request(`${API}/api/chatkit/start`, {

@@ -4,19 +4,14 @@ import { createServer } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toNodeListener, type SessionHandler } from '../../src/server/index.js';
-import { startFakeSessionsApi, type FakeSessionsApi } from '../fixtures/fake-sessions-api.js';
 import { listen } from '../fixtures/listen.js';
-import { cookiePair, handlerFor, lastUser } from '../fixtures/session-harness.js';
+import { cookiePair, handlerFor, lastUser, useFakeSessionsApi } from '../fixtures/session-harness.js';
 
-let fake: FakeSessionsApi;
+const fake = useFakeSessionsApi();
 let server: { url: string; close: () => Promise<void> } | undefined;
-beforeEach(async () => {
-  fake = await startFakeSessionsApi();
-});
 afterEach(async () => {
   await server?.close();
   server = undefined;
-  await fake.close();
 });
 
 function post(path: string, body: unknown = {}, headers: Record<string, string> = {}): Promise<Response> {

@@ -1,16 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryRateLimitStore, type RateLimitStore } from '../../src/server/index.js';
 import { addressBucket } from '../../src/server/client-address.js';
-import { startFakeSessionsApi, type FakeSessionsApi } from '../fixtures/fake-sessions-api.js';
-import { cookiePair, handlerFor, sessionRequest } from '../fixtures/session-harness.js';
+import { cookiePair, handlerFor, sessionRequest, useFakeSessionsApi } from '../fixtures/session-harness.js';
 
-let fake: FakeSessionsApi;
-beforeEach(async () => {
-  fake = await startFakeSessionsApi();
-});
-afterEach(async () => {
-  await fake.close();
-});
+const fake = useFakeSessionsApi();
 
 describe('MemoryRateLimitStore', () => {
   it('counts hits per key within a window and starts over when it ends', () => {

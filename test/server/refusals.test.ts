@@ -1,16 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createSessionHandler } from '../../src/server/index.js';
-import { startFakeSessionsApi, type FakeSessionsApi } from '../fixtures/fake-sessions-api.js';
-import { captureLogger, handlerFor, sessionRequest, TEST_COOKIE_SECRET } from '../fixtures/session-harness.js';
+import { captureLogger, handlerFor, sessionRequest, TEST_COOKIE_SECRET, useFakeSessionsApi } from '../fixtures/session-harness.js';
 
-let fake: FakeSessionsApi;
-beforeEach(async () => {
-  fake = await startFakeSessionsApi();
-});
-afterEach(async () => {
-  vi.unstubAllEnvs();
-  await fake.close();
-});
+const fake = useFakeSessionsApi();
 
 /** Status, headers and body of a refusal, checked for the JSON + no-store shape every refusal shares. */
 async function refusal(response: Response): Promise<{ status: number; error: string }> {

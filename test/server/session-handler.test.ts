@@ -1,18 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createSessionHandler } from '../../src/server/index.js';
-import { startFakeSessionsApi, type FakeSessionsApi } from '../fixtures/fake-sessions-api.js';
-import { cookiePair, handlerFor, lastUser, sessionRequest, TEST_API_KEY, TEST_COOKIE_SECRET, TEST_WORKFLOW } from '../fixtures/session-harness.js';
+import { cookiePair, handlerFor, lastUser, sessionRequest, TEST_API_KEY, TEST_COOKIE_SECRET, TEST_WORKFLOW, useFakeSessionsApi } from '../fixtures/session-harness.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-let fake: FakeSessionsApi;
-beforeEach(async () => {
-  fake = await startFakeSessionsApi();
-});
-afterEach(async () => {
-  vi.unstubAllEnvs();
-  await fake.close();
-});
+const fake = useFakeSessionsApi();
 
 describe('start', () => {
   it('sends workflow, user, expires_after and chatkit_configuration upstream and answers only client_secret and expires_at', async () => {

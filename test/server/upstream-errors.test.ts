@@ -1,16 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createSessionHandler } from '../../src/server/index.js';
-import { startFakeSessionsApi, type FakeSessionsApi, type Fault } from '../fixtures/fake-sessions-api.js';
-import { captureLogger, handlerFor, sessionRequest, TEST_API_KEY, TEST_COOKIE_SECRET } from '../fixtures/session-harness.js';
+import type { Fault } from '../fixtures/fake-sessions-api.js';
+import { captureLogger, handlerFor, sessionRequest, TEST_API_KEY, TEST_COOKIE_SECRET, useFakeSessionsApi } from '../fixtures/session-harness.js';
 
-let fake: FakeSessionsApi;
-beforeEach(async () => {
-  fake = await startFakeSessionsApi();
-});
-afterEach(async () => {
-  vi.unstubAllEnvs();
-  await fake.close();
-});
+const fake = useFakeSessionsApi();
 
 const REQUEST_ID = /\(request id req_[0-9a-f]{24}\)/;
 

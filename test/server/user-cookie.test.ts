@@ -1,17 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startFakeSessionsApi, type FakeSessionsApi } from '../fixtures/fake-sessions-api.js';
-import { cookiePair, handlerFor, lastUser, sessionRequest } from '../fixtures/session-harness.js';
+import { describe, expect, it, vi } from 'vitest';
+import { cookiePair, handlerFor, lastUser, sessionRequest, useFakeSessionsApi } from '../fixtures/session-harness.js';
 
 const COOKIE = /^chatkit_user=([0-9a-f-]{36})\.([\w-]{43}); Max-Age=31536000; Path=\/; HttpOnly; SameSite=Lax$/;
 
-let fake: FakeSessionsApi;
-beforeEach(async () => {
-  fake = await startFakeSessionsApi();
-});
-afterEach(async () => {
-  vi.unstubAllEnvs();
-  await fake.close();
-});
+const fake = useFakeSessionsApi();
 
 describe('user-id cookie', () => {
   it('is created on the first start: HttpOnly, SameSite=Lax, Path=/, one year, no Secure on http', async () => {
