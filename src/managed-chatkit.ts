@@ -167,11 +167,14 @@ export class ManagedChatKit extends LitElement {
   #started = false;
   #changesPredateError = false;
   #optionsDirty = false;
+  /** Configuration input (a config property or the JSON child) changed since the last update: may fix a config error. */
+  #configChanged = false;
   #queue: Array<(chatkit: OpenAIChatKit) => void> = [];
-  #launcherButton: HTMLButtonElement | null = null;
   #focusWasInPanel = false;
   readonly #colorScheme = new ColorSchemeController(this, () => {
-    if (this.theme === 'auto') this.#onOptionsInput();
+    if (this.theme !== 'auto') return;
+    this.#optionsDirty = true;
+    this.requestUpdate();
   });
   readonly #session = new SessionClient(
     () => this.#sessionConfig(),
@@ -222,10 +225,8 @@ export class ManagedChatKit extends LitElement {
     this.addEventListener('keydown', this.#onKeydown);
     this.#jsonObserver = new MutationObserver((records) => {
       if (!records.some(touchesJsonOptions)) return;
-      this.#onOptionsInput();
-      // Like a changed config attribute, an edited JSON child may clear a config error (requestUpdate() alone
-      // records no changed property, so updated() would not retry).
-      if (this.#state === 'error' && this.#error?.phase === 'config') this.#afterUpdate(() => this.retry());
+      this.#optionsDirty = this.#configChanged = true;
+      this.requestUpdate();
     });
     this.#jsonObserver.observe(this, { childList: true, subtree: true, characterData: true });
     this.#started = false;
@@ -307,7 +308,9 @@ export class ManagedChatKit extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if ([...changed.keys()].some((key) => OPTION_PROPERTIES.has(key))) this.#optionsDirty = true;
+    const keys = [...changed.keys()];
+    if (keys.some((key) => OPTION_PROPERTIES.has(key))) this.#optionsDirty = true;
+    if (keys.some((key) => CONFIG_PROPERTIES.has(key))) this.#configChanged = true;
     if (changed.get('open') === true && !this.open) {
       const active = this.shadowRoot?.activeElement;
       this.#focusWasInPanel = !!active && !!this.renderRoot.querySelector('[part="panel"]')?.contains(active);
@@ -350,16 +353,15 @@ export class ManagedChatKit extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    const changesPredateError = this.#changesPredateError;
-    this.#changesPredateError = false;
-    this.#launcherButton = this.renderRoot.querySelector('[part="launcher"]');
+    const configFixable = this.#configChanged && !this.#changesPredateError;
+    this.#configChanged = this.#changesPredateError = false;
     if (this.#focusWasInPanel) {
       this.#focusWasInPanel = false;
-      this.#launcherButton?.focus();
+      this.renderRoot.querySelector<HTMLButtonElement>('[part="launcher"]')?.focus();
     }
     if (this.launcher && this.open && this.#state === 'idle' && changed.has('open')) {
       this.#afterUpdate(() => this.#startWhenWanted());
-    } else if (!changesPredateError && this.#state === 'error' && this.#error?.phase === 'config' && [...changed.keys()].some((key) => CONFIG_PROPERTIES.has(key))) {
+    } else if (configFixable && this.#state === 'error' && this.#error?.phase === 'config') {
       this.#afterUpdate(() => this.retry());
     }
     if (this.#optionsDirty && this.#chatkit) this.#applyOptions();
@@ -533,11 +535,6 @@ export class ManagedChatKit extends LitElement {
     this.setAttribute('state', state);
     this.requestUpdate();
     this.dispatchEvent(new CustomEvent<StateChangeDetail>('managed-chatkit-statechange', { detail: { state, previous }, bubbles: true, composed: true }));
-  }
-
-  #onOptionsInput(): void {
-    this.#optionsDirty = true;
-    this.requestUpdate();
   }
 
   #call<M extends ChatKitMethod>(method: M, args: Parameters<OpenAIChatKit[M]>): Promise<void> {
