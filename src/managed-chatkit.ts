@@ -400,7 +400,7 @@ export class ManagedChatKit extends LitElement {
     this.#setState('loading');
     try {
       const scriptUrl = this.#checkConfig();
-      if (!this.#chatkit) this.#session.prefetch();
+      this.#session.prefetch(); // every attempt starts without a ChatKit: its first ask takes this answer
       await loadChatKit(scriptUrl, { nonce: this.nonce || pageNonce(), timeout: this.timeout, signal: abort.signal });
       if (run !== this.#run) return;
       this.#mountChatKit();
