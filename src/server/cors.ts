@@ -24,34 +24,53 @@ export function parseAllowedOrigins(entries: readonly string[]): ReadonlySet<str
 }
 
 /**
- * The origin this server is reached at: the request URL's, or with `trustProxy` the one a proxy reports in
+ * The origin this server is reached at: the request's scheme with the `Host` header (never the authority of the
+ * request target, which a client can write as `//evil.example/…`), or with `trustProxy` what a proxy reports in
  * `X-Forwarded-Proto` / `X-Forwarded-Host`.
  */
 export function ownOrigin(request: Request, trustProxy: boolean): string {
   const url = new URL(request.url);
-  if (!trustProxy) return url.origin;
   const first = (name: string) => request.headers.get(name)?.split(',', 1)[0]!.trim() || undefined;
-  const proto = first('x-forwarded-proto') ?? url.protocol.slice(0, -1);
-  const host = first('x-forwarded-host') ?? url.host;
+  const proto = (trustProxy && first('x-forwarded-proto')) || url.protocol.slice(0, -1);
+  const host = (trustProxy && first('x-forwarded-host')) || request.headers.get('host')?.trim() || url.host;
+  return originOf(proto, host) ?? originOf(proto, url.host) ?? url.origin;
+}
+
+/** `proto://host` as an origin, or `undefined` when `host` is not a bare host[:port] (a path, user info, garbage). */
+function originOf(proto: string, host: string): string | undefined {
   try {
-    return new URL(`${proto}://${host}`).origin;
+    const url = new URL(`${proto}://${host}`);
+    return url.host === host.toLowerCase() || url.host === host.toLowerCase().replace(/:(80|443)$/, '') ? url.origin : undefined;
   } catch {
-    return url.origin;
+    return undefined;
   }
 }
 
 /**
- * Applies the origin policy. Requests without `Origin` (non-browser clients) and same-origin requests pass and
- * get no CORS headers; a cross-origin request passes only if its origin is listed.
+ * Applies the origin policy, Fetch Metadata first and `Origin` as the fallback:
+ * - `Sec-Fetch-Site: cross-site` (a page on another site) passes only if its `Origin` is in `allowed`;
+ * - `Sec-Fetch-Site: same-origin` passes (the browser vouches for it, whatever proxies did to the Host);
+ * - otherwise (`same-site`, `none`, or an older browser or non-browser client without the header) requests without
+ *   `Origin` and same-origin requests pass with no CORS headers, and a cross-origin request passes only if listed.
+ * The same check serves every handler of this package.
  * @returns the origin to echo in CORS headers, or `undefined` when none are needed.
  * @throws {HttpError} 403 naming `allowedOrigins`.
  */
 export function checkOrigin(request: Request, allowed: ReadonlySet<string>, trustProxy: boolean): string | undefined {
   const origin = request.headers.get('origin');
+  const site = request.headers.get('sec-fetch-site')?.trim().toLowerCase();
+  if (site === 'cross-site') {
+    if (origin !== null && allowed.has(origin)) return origin;
+    throw new HttpError(
+      403,
+      `A page on another site (Sec-Fetch-Site: cross-site${origin === null ? '' : `, Origin ${origin}`}) may not request ChatKit sessions from ${ownOrigin(request, trustProxy)}: add its origin to allowedOrigins`,
+    );
+  }
   if (origin === null) return undefined;
   const own = ownOrigin(request, trustProxy);
   if (origin === own) return undefined;
   if (allowed.has(origin)) return origin;
+  if (site === 'same-origin') return undefined;
   const proxyHint = trustProxy ? '' : ', or set trustProxy if a proxy in front of this server changes the scheme or host';
   throw new HttpError(
     403,

@@ -8,12 +8,19 @@ export type { RequestContext } from './client-address.js';
 export type { SessionLogger } from './logger.js';
 export type { SessionsClient } from './upstream.js';
 export {
+  MemoryIssuedSessionStore,
+  type IssuedSession,
+  type IssuedSessionStore,
+  type MemoryIssuedSessionStoreOptions,
+} from './issued-sessions.js';
+export {
   MemoryRateLimitStore,
+  SESSION_RATE_LIMIT_DEFAULTS,
   type MemoryRateLimitStoreOptions,
   type RateLimitHit,
   type RateLimitOptions,
   type RateLimitRule,
   type RateLimitStore,
 } from './rate-limit.js';
-export { toNodeListener, type NodeListener, type WebHandler } from './node-adapter.js';
+export { toNodeListener, type NodeListener, type NodeListenerOptions, type WebHandler } from './node-adapter.js';
 export { chatkitSessions } from './vite-plugin.js';

@@ -3,10 +3,11 @@ import type { RequestContext } from './client-address.js';
 import { parseAllowedOrigins } from './cors.js';
 import { readEnv } from './env.js';
 import type { SessionLogger } from './logger.js';
+import type { IssuedSessionStore } from './issued-sessions.js';
 import type { RateLimitOptions, RateLimitRule } from './rate-limit.js';
 import { HttpError } from './responses.js';
 import type { SessionsClient } from './upstream.js';
-import { DEFAULT_COOKIE_NAME, MIN_SECRET_LENGTH } from './user-cookie.js';
+import { DEFAULT_COOKIE_MAX_AGE_SECONDS, DEFAULT_COOKIE_NAME, MIN_SECRET_LENGTH } from './user-cookie.js';
 
 /** Options of `createSessionHandler`. Every one is optional; environment variables are read at the first request. */
 export interface SessionHandlerOptions {
@@ -41,8 +42,19 @@ export interface SessionHandlerOptions {
    * When given, no cookie is read or set.
    */
   userId?: (request: Request, context: RequestContext) => string | null | undefined | Promise<string | null | undefined>;
-  /** Name of the user-id cookie (default `chatkit_user`). */
+  /** Name of the user-id cookie (default `chatkit_user`; on https it is sent as `__Host-chatkit_user`). */
   cookieName?: string;
+  /**
+   * Longest a user-id cookie is accepted after it was signed, in seconds (default one year). The issue time is inside
+   * the signed value; a cookie older than a day is re-signed on the next request, so active users never reach it.
+   */
+  cookieMaxAgeSeconds?: number;
+  /**
+   * Read user-id cookies of managed-chatkit 0.1.0 (`<id>.<signature>`, no issue time, no `__Host-` prefix) once and
+   * upgrade them (default `true`). Turn off once returning users have been upgraded, or right away when people you do
+   * not trust control subdomains of your site. See docs/server.md.
+   */
+  legacyCookies?: boolean;
   /**
    * Secret(s) of 32+ characters that sign the user-id cookie; the first signs, all verify (rotation).
    * Default: `CHATKIT_COOKIE_SECRET`; without one a random per-process key is used and cookies die with the process.
@@ -50,8 +62,25 @@ export interface SessionHandlerOptions {
   cookieSecret?: string | readonly string[];
   /** Let the browser's `workflow.id` pick the workflow: `true` any, or a list of ids (default: only `workflowId`). */
   allowClientWorkflow?: boolean | readonly string[];
-  /** Per-user and per-address limits; none when left out. */
-  rateLimit?: RateLimitOptions;
+  /**
+   * Per-user and per-address limits. On by default (10 per user and 60 per address a minute,
+   * `SESSION_RATE_LIMIT_DEFAULTS`); a rule given replaces its default, `false` for a rule or for `rateLimit` turns it off.
+   */
+  rateLimit?: RateLimitOptions | false;
+  /**
+   * Pass OpenAI's error messages (which can name your project, organization and workflow) to the browser. Default:
+   * `true` unless `NODE_ENV` is `production`; otherwise the browser gets a message that names the fix and the server
+   * log keeps the detail.
+   */
+  exposeErrors?: boolean;
+  /** ms allowed for receiving the whole request body (default 10 000); a slower client gets 408. */
+  bodyTimeout?: number;
+  /**
+   * Where the handler remembers which session (and user) each client secret it issued belongs to, so that a refresh
+   * can cancel the session it replaces and refuse another user's secret. Default: in this process
+   * (`MemoryIssuedSessionStore`); share one between instances, or `false` to keep nothing.
+   */
+  issuedSessions?: IssuedSessionStore | false;
   /** Receives warnings and one line per failure (default `console`). Lines never carry keys or client secrets. */
   logger?: SessionLogger;
   /** Largest accepted request body in bytes (default 16 384). */
@@ -69,6 +98,10 @@ export interface ResolvedOptions {
   allowedOrigins: ReadonlySet<string>;
   trustProxy: number;
   cookieName: string;
+  cookieMaxAgeSeconds: number;
+  bodyTimeout: number;
+  /** Whether upstream error messages reach the browser (`exposeErrors`, decided per request from `NODE_ENV`). */
+  exposeErrors(): boolean;
   allowClientWorkflow: boolean | readonly string[];
   /** The API key, or `undefined` when neither option nor environment has one. */
   apiKey(): string | undefined;
@@ -96,8 +129,11 @@ export function resolveOptions(options: SessionHandlerOptions): ResolvedOptions 
   for (const secret of explicitSecrets ?? []) {
     if (secret.length < MIN_SECRET_LENGTH) fail(`cookieSecret must be at least ${MIN_SECRET_LENGTH} characters; generate one with \`openssl rand -base64 32\``);
   }
-  rule('rateLimit.perUser', options.rateLimit?.perUser);
-  rule('rateLimit.perIp', options.rateLimit?.perIp);
+  if (options.rateLimit !== undefined && options.rateLimit !== false && (typeof options.rateLimit !== 'object' || options.rateLimit === null)) {
+    fail('rateLimit must be an object such as { perIp: { limit: 60, windowMs: 60000 } }, or false to turn rate limiting off');
+  }
+  rule('rateLimit.perUser', options.rateLimit ? options.rateLimit.perUser : undefined);
+  rule('rateLimit.perIp', options.rateLimit ? options.rateLimit.perIp : undefined);
   const trustProxy = options.trustProxy === true ? 1 : options.trustProxy === false || options.trustProxy === undefined ? 0 : options.trustProxy;
   integer('trustProxy', trustProxy, 0);
   if (typeof options.allowClientWorkflow === 'object' && !Array.isArray(options.allowClientWorkflow)) {
@@ -124,6 +160,9 @@ export function resolveOptions(options: SessionHandlerOptions): ResolvedOptions 
     allowedOrigins: parseAllowedOrigins(options.allowedOrigins ?? []),
     trustProxy,
     cookieName,
+    cookieMaxAgeSeconds: integer('cookieMaxAgeSeconds', options.cookieMaxAgeSeconds ?? DEFAULT_COOKIE_MAX_AGE_SECONDS, 60, 400 * 86_400),
+    bodyTimeout: integer('bodyTimeout', options.bodyTimeout ?? 10_000, 1),
+    exposeErrors: () => options.exposeErrors ?? readEnv('NODE_ENV') !== 'production',
     allowClientWorkflow: options.allowClientWorkflow ?? false,
     apiKey,
     workflowId: () => (options.workflowId?.trim() || undefined) ?? readEnv('CHATKIT_WORKFLOW_ID'),
@@ -148,8 +187,8 @@ function integer(name: string, value: number, min: number, max = Number.MAX_SAFE
   return value;
 }
 
-function rule(name: string, value: RateLimitRule | undefined): void {
-  if (value === undefined) return;
+function rule(name: string, value: RateLimitRule | false | undefined): void {
+  if (value === undefined || value === false) return;
   integer(`${name}.limit`, value.limit, 1);
   integer(`${name}.windowMs`, value.windowMs, 1);
 }

@@ -1,4 +1,4 @@
-import { addressBucket, clientAddress, type RequestContext } from './client-address.js';
+import { addressBucket, clientAddress, isPrivateAddress, parseIpAddress, type RequestContext } from './client-address.js';
 import type { SessionLogger } from './logger.js';
 import { HttpError } from './responses.js';
 
@@ -44,24 +44,54 @@ export interface RateLimitRule {
   windowMs: number;
 }
 
-/** The `rateLimit` option of `createSessionHandler`. Rules left out are not enforced. */
+/**
+ * The `rateLimit` option of `createSessionHandler`. A rule left out keeps its default
+ * ({@link SESSION_RATE_LIMIT_DEFAULTS}); `false` turns that rule off; `rateLimit: false` turns both off.
+ */
 export interface RateLimitOptions {
-  /** Per end user (cookie id or `userId(request)`). */
-  perUser?: RateLimitRule;
-  /** Per client address (IPv6 per /64), from {@link RateLimitOptions.ip}. */
-  perIp?: RateLimitRule;
+  /** Per end user (cookie id or `userId(request)`); `false`: not limited. */
+  perUser?: RateLimitRule | false;
+  /** Per client address (IPv6 per /64), from {@link RateLimitOptions.ip}; `false`: not limited. */
+  perIp?: RateLimitRule | false;
   /** Where counts live; default a {@link MemoryRateLimitStore} per handler. */
   store?: RateLimitStore;
   /**
    * The client address to count; default the adapter's `clientAddress`, or `X-Forwarded-For` with `trustProxy`.
-   * On Workers: `(request) => request.headers.get('cf-connecting-ip') ?? undefined`.
+   * On Cloudflare Workers (and only there, where Cloudflare sets it): `(request) => request.headers.get('cf-connecting-ip') ?? undefined`.
+   * What it returns must be an IP address; anything else (or more than 64 characters) is ignored and the adapter's
+   * `clientAddress` counted instead.
    */
   ip?: (request: Request, context: RequestContext) => string | undefined;
 }
 
+/**
+ * The limits of `createSessionHandler` when `rateLimit` does not say otherwise: 10 sessions a minute per user (a page
+ * load starts one, ChatKit refreshes one about every 10 minutes) and 60 a minute per address (an office or school
+ * behind one NAT address). Raise a rule with `rateLimit: { perIp: { limit: 600, windowMs: 60_000 } }`, drop it with
+ * `perIp: false`, or all limits with `rateLimit: false`.
+ */
+export const SESSION_RATE_LIMIT_DEFAULTS: Readonly<{ perUser: RateLimitRule; perIp: RateLimitRule }> = Object.freeze({
+  perUser: Object.freeze({ limit: 10, windowMs: 60_000 }),
+  perIp: Object.freeze({ limit: 60, windowMs: 60_000 }),
+});
+
+/**
+ * A handler's `rateLimit` option with its defaults filled in: `false` → `undefined` (no limiter), a rule left out →
+ * the default rule, `false` for a rule → that rule off. A second handler passes its own defaults (a ChatKit server
+ * gets many more requests per user than the session routes).
+ */
+export function withRateLimitDefaults(
+  option: RateLimitOptions | false | undefined,
+  defaults: Readonly<{ perUser?: RateLimitRule | false; perIp?: RateLimitRule | false }> = SESSION_RATE_LIMIT_DEFAULTS,
+): RateLimitOptions | undefined {
+  if (option === false) return undefined;
+  const resolved: RateLimitOptions = { ...option, perUser: option?.perUser ?? defaults.perUser, perIp: option?.perIp ?? defaults.perIp };
+  return resolved.perUser || resolved.perIp ? resolved : undefined;
+}
+
 /** Options of {@link MemoryRateLimitStore}. */
 export interface MemoryRateLimitStoreOptions {
-  /** Most keys kept; past it the oldest windows are forgotten (default 100 000, a few MB). */
+  /** Most keys kept; past it the oldest windows are forgotten (default 100 000: about 16 MB, see docs/server.md). */
   maxKeys?: number;
   /** Clock, for tests. */
   now?: () => number;
@@ -124,13 +154,19 @@ export interface RateLimiter {
   checkUser(userId: string): Promise<void>;
 }
 
+/** Longest user id used as is in a key; longer ids are counted under their SHA-256. */
+const MAX_USER_KEY_LENGTH = 64;
+
 /**
  * Builds the limiter of a session handler. A failing store lets requests through (the outage is logged) rather than
  * taking the chat down with it. With `perIp` set but no address known, requests are not counted and one warning says
- * how to supply the address.
+ * how to supply the address. Keys are short whatever the client sends: addresses are validated (see
+ * {@link clientAddress}), user ids over 64 characters are hashed. With `trustProxy`, a request whose
+ * `X-Forwarded-For` looks client-written is reported once (see {@link forwardedForCheck}).
  */
 export function createRateLimiter(options: RateLimitOptions, trustProxy: number, logger: SessionLogger): RateLimiter {
   const store = options.store ?? new MemoryRateLimitStore();
+  const checkForwarding = forwardedForCheck(trustProxy, logger);
   let warnedNoAddress = false;
 
   async function enforce(rule: RateLimitRule, key: string, who: string, option: string): Promise<void> {
@@ -152,13 +188,14 @@ export function createRateLimiter(options: RateLimitOptions, trustProxy: number,
 
   return {
     async checkAddress(request, context) {
+      checkForwarding(request, context);
       if (!options.perIp) return;
-      const address = options.ip ? options.ip(request, context) : clientAddress(request, context, trustProxy);
+      const address = (options.ip && parseIpAddress(options.ip(request, context))) || clientAddress(request, context, options.ip ? 0 : trustProxy);
       if (!address) {
         if (!warnedNoAddress) {
           warnedNoAddress = true;
           logger.warn(
-            'rateLimit.perIp is set but the client address is unknown, so it is not enforced: use toNodeListener, pass { clientAddress } as the handler\'s second argument, or set rateLimit.ip',
+            `rateLimit.perIp (${options.perIp.limit} per ${options.perIp.windowMs / 1000} s) is not enforced because the client address is unknown: use toNodeListener, pass { clientAddress } as the handler's second argument, set rateLimit.ip, or turn it off with rateLimit: { perIp: false }`,
           );
         }
         return;
@@ -166,7 +203,35 @@ export function createRateLimiter(options: RateLimitOptions, trustProxy: number,
       await enforce(options.perIp, `managed-chatkit:ip:${addressBucket(address)}`, 'from this address', 'rateLimit.perIp');
     },
     async checkUser(userId) {
-      if (options.perUser) await enforce(options.perUser, `managed-chatkit:user:${userId}`, 'for this user', 'rateLimit.perUser');
+      if (options.perUser) await enforce(options.perUser, `managed-chatkit:user:${await userKey(userId)}`, 'for this user', 'rateLimit.perUser');
     },
+  };
+}
+
+/** `userId` when short and printable, else `sha256:<base64url of its SHA-256>` (a bounded key for any id). */
+async function userKey(userId: string): Promise<string> {
+  if (userId.length <= MAX_USER_KEY_LENGTH && /^[\x21-\x7e]+$/.test(userId)) return userId;
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(userId)));
+  return `sha256:${btoa(String.fromCharCode(...digest)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
+}
+
+/**
+ * With `trustProxy` on, reports once (a warning) the first request that carries `X-Forwarded-For` but reached this
+ * server straight from a public address: a proxy of your own connects from loopback or a private network, so such a
+ * header was most likely written by the client, and with `trustProxy` it would choose its own rate-limit bucket.
+ * (Behind a CDN that connects from public addresses, e.g. Cloudflare, the warning fires too: then make sure the origin
+ * only accepts the CDN's connections, or count `rateLimit.ip` from the CDN's own header.) Does nothing without
+ * `trustProxy` or without a known peer address.
+ */
+export function forwardedForCheck(trustProxy: number, logger: SessionLogger): (request: Request, context: RequestContext) => void {
+  let warned = false;
+  return (request, context) => {
+    if (warned || trustProxy === 0 || !context.clientAddress || !request.headers.has('x-forwarded-for')) return;
+    const peer = parseIpAddress(context.clientAddress);
+    if (!peer || isPrivateAddress(peer)) return;
+    warned = true;
+    logger.warn(
+      `trustProxy is set, but a request carrying X-Forwarded-For came straight from the public address ${peer}, not through a proxy on a private network: a client can write that header itself and choose the address it is rate-limited under. Let only your proxy reach this server, or turn trustProxy off (this warning is logged once)`,
+    );
   };
 }

@@ -6,12 +6,20 @@ function isJsonType(contentType: string): boolean {
   return type === 'application/json' || /^application\/[\w.+-]+\+json$/.test(type);
 }
 
+/** Options of {@link readJsonBody}. */
+export interface ReadBodyOptions {
+  /** ms allowed for the whole body to arrive, from the first read (default: no deadline). Past it: 408. */
+  timeout?: number | undefined;
+}
+
 /**
  * Reads a request body as a JSON object of at most `maxBytes` bytes; an empty body reads as `{}`.
- * The limit is enforced while the stream is read (a missing or lying `Content-Length` does not help a client).
- * @throws {HttpError} 415 for a non-JSON `Content-Type`, 413 past `maxBytes`, 400 for anything that is not a JSON object.
+ * The limit is enforced while the stream is read (a missing or lying `Content-Length` does not help a client), and so
+ * is `options.timeout` (a body trickling in a byte at a time cannot hold the request open).
+ * @throws {HttpError} 415 for a non-JSON `Content-Type`, 413 past `maxBytes`, 408 past `options.timeout`, 400 for
+ * anything that is not a JSON object.
  */
-export async function readJsonBody(request: Request, maxBytes: number): Promise<Record<string, unknown>> {
+export async function readJsonBody(request: Request, maxBytes: number, options: ReadBodyOptions = {}): Promise<Record<string, unknown>> {
   const contentType = request.headers.get('content-type');
   if (contentType !== null && !isJsonType(contentType)) {
     throw new HttpError(415, `Content-Type ${contentType} is not accepted: send the body as JSON with Content-Type: application/json`);
@@ -19,7 +27,7 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > maxBytes) throw tooLarge(maxBytes);
 
-  const bytes = await readLimited(request, maxBytes);
+  const bytes = await readLimited(request, maxBytes, options.timeout);
   if (bytes.byteLength === 0) return {};
   if (contentType === null) {
     throw new HttpError(415, 'The request has a body but no Content-Type: send it as JSON with Content-Type: application/json');
@@ -37,14 +45,23 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   return json as Record<string, unknown>;
 }
 
-async function readLimited(request: Request, maxBytes: number): Promise<Uint8Array> {
+async function readLimited(request: Request, maxBytes: number, timeout: number | undefined): Promise<Uint8Array> {
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
+  let timedOut = false;
+  const timer =
+    timeout === undefined ? undefined : (
+      setTimeout(() => {
+        timedOut = true;
+        reader.cancel().catch(() => {}); // resolves the pending read as done
+      }, timeout)
+    );
   try {
     for (;;) {
       const { done, value } = await reader.read();
+      if (timedOut) throw bodyTimedOut(timeout!);
       if (done) break;
       size += value.byteLength;
       if (size > maxBytes) {
@@ -55,8 +72,10 @@ async function readLimited(request: Request, maxBytes: number): Promise<Uint8Arr
     }
   } catch (error) {
     if (error instanceof HttpError) throw error;
+    if (timedOut) throw bodyTimedOut(timeout!);
     throw new HttpError(400, 'The request body could not be read completely: the client stopped sending it');
   } finally {
+    clearTimeout(timer);
     reader.releaseLock();
   }
   const bytes = new Uint8Array(size);
@@ -66,6 +85,11 @@ async function readLimited(request: Request, maxBytes: number): Promise<Uint8Arr
     offset += chunk.byteLength;
   }
   return bytes;
+}
+
+/** The 408 for a body that did not arrive in time (also used by the Node adapter's own deadline). */
+export function bodyTimedOut(timeout: number): HttpError {
+  return new HttpError(408, `The request body did not arrive within ${timeout} ms (bodyTimeout): send the whole body at once`);
 }
 
 function tooLarge(maxBytes: number): HttpError {

@@ -2,10 +2,11 @@ import type { RequestContext } from './client-address.js';
 import { checkOrigin, corsHeaders, preflightResponse } from './cors.js';
 import { redactingLogger } from './logger.js';
 import { resolveOptions, type SessionHandlerOptions } from './options.js';
-import { createRateLimiter } from './rate-limit.js';
+import { issuedSessionKey, MemoryIssuedSessionStore } from './issued-sessions.js';
+import { createRateLimiter, withRateLimitDefaults } from './rate-limit.js';
 import { readJsonBody } from './read-json-body.js';
 import { HttpError, jsonResponse } from './responses.js';
-import { createChatSession, createOpenAIClient, type SessionsClient } from './upstream.js';
+import { cancelChatSession, createOpenAIClient, createSession, type SessionsClient } from './upstream.js';
 import { createUserCookie } from './user-cookie.js';
 import { chooseWorkflow } from './workflow.js';
 
@@ -27,8 +28,16 @@ const MAX_CLIENT_SECRET_LENGTH = 2048;
 export function createSessionHandler(options: SessionHandlerOptions = {}): SessionHandler {
   const config = resolveOptions(options);
   const logger = redactingLogger(options.logger ?? console, config.knownSecrets);
-  const limiter = options.rateLimit ? createRateLimiter(options.rateLimit, config.trustProxy, logger) : undefined;
-  const cookie = createUserCookie({ name: config.cookieName, secrets: config.cookieSecrets, logger }); // keys load on first use
+  const rateLimit = withRateLimitDefaults(options.rateLimit);
+  const limiter = rateLimit ? createRateLimiter(rateLimit, config.trustProxy, logger) : undefined;
+  const cookie = createUserCookie({
+    name: config.cookieName,
+    secrets: config.cookieSecrets, // keys load on first use
+    logger,
+    maxAgeSeconds: config.cookieMaxAgeSeconds,
+    legacy: options.legacyCookies ?? true,
+  });
+  const issued = options.issuedSessions === false ? undefined : (options.issuedSessions ?? new MemoryIssuedSessionStore());
   let client = options.openai;
 
   function openai(): SessionsClient {
@@ -41,23 +50,52 @@ export function createSessionHandler(options: SessionHandlerOptions = {}): Sessi
   }
 
   /** The end user: from `userId(request)`, or the signed cookie (a new id and `Set-Cookie` when there is none). */
-  async function endUser(request: Request, context: RequestContext): Promise<{ id: string; setCookie?: string }> {
+  async function endUser(request: Request, context: RequestContext): Promise<{ id: string; setCookies: string[] }> {
     if (options.userId) {
       const id = await options.userId(request, context);
       if (typeof id !== 'string' || id === '') {
         throw new HttpError(401, 'Sign in first: this site\'s userId(request) found no signed-in user for this request');
       }
-      return { id };
+      return { id, setCookies: [] };
     }
-    const id = (await cookie.read(request)) ?? cookie.newId();
-    return { id, setCookie: await cookie.serialize(id, request) }; // re-sent on every session: a rolling year
+    return cookie.resolve(request); // a Set-Cookie only for a new id or a cookie due for re-signing
+  }
+
+  /**
+   * For a refresh: the session being replaced, when this handler issued `currentClientSecret` (and still remembers it).
+   * @throws {HttpError} 403 when it issued that secret to another user.
+   */
+  async function replacedSession(currentClientSecret: string, userId: string): Promise<string | undefined> {
+    if (!issued) return undefined;
+    let known;
+    try {
+      known = await issued.get(await issuedSessionKey(currentClientSecret));
+    } catch (error) {
+      logger.error(`issued-session store failed, refresh not checked: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+    if (!known) return undefined; // issued before a restart, by another instance without a shared store, or expired
+    if (known.userId !== userId) {
+      throw new HttpError(403, 'currentClientSecret is not one this server issued to this user: send the client secret of this browser\'s own session, or start a new one');
+    }
+    return known.sessionId;
+  }
+
+  async function remember(secret: { client_secret: string; expires_at: number }, sessionId: string | undefined, userId: string): Promise<void> {
+    if (!issued || !sessionId) return;
+    const ttlMs = Math.max(1_000, secret.expires_at * 1000 - Date.now());
+    try {
+      await issued.set(await issuedSessionKey(secret.client_secret), { userId, sessionId }, ttlMs);
+    } catch (error) {
+      logger.error(`issued-session store failed, this session's refresh cannot be checked: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   async function issue(request: Request, context: RequestContext, refresh: boolean): Promise<Response> {
-    const body = await readJsonBody(request, config.maxBodyBytes);
+    const body = await readJsonBody(request, config.maxBodyBytes, { timeout: config.bodyTimeout });
+    const current = body.currentClientSecret;
     if (refresh) {
-      const secret = body.currentClientSecret;
-      if (typeof secret !== 'string' || secret === '' || secret.length > MAX_CLIENT_SECRET_LENGTH) {
+      if (typeof current !== 'string' || current === '' || current.length > MAX_CLIENT_SECRET_LENGTH) {
         throw new HttpError(400, `currentClientSecret must be a non-empty string of at most ${MAX_CLIENT_SECRET_LENGTH} characters: send {"currentClientSecret": "<the secret being refreshed>"}`);
       }
     }
@@ -66,8 +104,9 @@ export function createSessionHandler(options: SessionHandlerOptions = {}): Sessi
     await limiter?.checkAddress(request, context);
     const user = await endUser(request, context);
     await limiter?.checkUser(user.id);
+    const replaced = refresh ? await replacedSession(current as string, user.id) : undefined;
 
-    const secret = await createChatSession(
+    const { secret, sessionId } = await createSession(
       sessions,
       {
         workflow: { id: workflow },
@@ -75,9 +114,18 @@ export function createSessionHandler(options: SessionHandlerOptions = {}): Sessi
         ...(config.expiresAfterSeconds !== undefined && { expires_after: { anchor: 'created_at', seconds: config.expiresAfterSeconds } }),
         ...(options.chatkitConfiguration && { chatkit_configuration: options.chatkitConfiguration }),
       },
-      { timeout: config.timeout, maxRetries: config.maxRetries, signal: request.signal, logger, secrets: config.knownSecrets },
+      {
+        timeout: config.timeout,
+        maxRetries: config.maxRetries,
+        signal: request.signal,
+        logger,
+        secrets: config.knownSecrets,
+        exposeErrors: config.exposeErrors(),
+      },
     );
-    return jsonResponse(200, secret, user.setCookie ? [['Set-Cookie', user.setCookie]] : []);
+    await remember(secret, sessionId, user.id);
+    if (replaced) void cancelChatSession(sessions, replaced, { timeout: config.timeout, logger, secrets: config.knownSecrets });
+    return jsonResponse(200, secret, user.setCookies.map((value) => ['Set-Cookie', value] as const));
   }
 
   const handler = async (request: Request, context: RequestContext = {}): Promise<Response> => {

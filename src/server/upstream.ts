@@ -12,6 +12,8 @@ export interface SessionsClient {
     chatkit: {
       sessions: {
         create(body: SessionCreateParams, options?: { signal?: AbortSignal; timeout?: number; maxRetries?: number }): PromiseLike<ChatSession>;
+        /** `openai` ≥ 6.x: ends a session early. Without it a refresh cannot cancel the session it replaces. */
+        cancel?(sessionId: string, options?: { signal?: AbortSignal; timeout?: number; maxRetries?: number }): PromiseLike<unknown>;
       };
     };
   };
@@ -34,7 +36,22 @@ export interface UpstreamCall {
   logger: SessionLogger;
   /** Secrets to scrub from upstream messages before they reach the browser. */
   secrets: () => Iterable<string>;
+  /**
+   * Pass OpenAI's own error message on to the browser (default `true`). `false`: the browser gets a message that names
+   * the likely fix but no project, organization or workflow identifier; the log line keeps the full message.
+   */
+  exposeErrors?: boolean | undefined;
 }
+
+/** A session that was created: what the browser gets, and the session's id (for cancelling it later). */
+export interface CreatedSession {
+  secret: IssuedSecret;
+  /** `cksess_…`, when the answer carried one. */
+  sessionId: string | undefined;
+}
+
+/** Longest `Retry-After` passed on to the browser, in seconds; a larger value from upstream is capped to this. */
+export const MAX_RETRY_AFTER_SECONDS = 60;
 
 /** An `OpenAI` client for `apiKey` that leaves retries and the deadline to {@link createChatSession}. */
 export function createOpenAIClient(apiKey: string, timeout: number): SessionsClient {
@@ -52,6 +69,11 @@ const CLIENT_GONE = { reason: 'client closed the request' };
  * Anything else (a bug) is rethrown as is.
  */
 export async function createChatSession(client: SessionsClient, params: SessionCreateParams, call: UpstreamCall): Promise<IssuedSecret> {
+  return (await createSession(client, params, call)).secret;
+}
+
+/** {@link createChatSession}, also returning the new session's id. */
+export async function createSession(client: SessionsClient, params: SessionCreateParams, call: UpstreamCall): Promise<CreatedSession> {
   const controller = new AbortController();
   const deadline = Date.now() + call.timeout;
   const timer = setTimeout(() => controller.abort(TIMED_OUT), call.timeout);
@@ -65,7 +87,8 @@ export async function createChatSession(client: SessionsClient, params: SessionC
       try {
         const timeout = Math.max(1, deadline - Date.now());
         const request = client.beta.chatkit.sessions.create(params, { signal: controller.signal, timeout, maxRetries: 0 });
-        return issuedSecret(await untilAborted(request, controller.signal));
+        const session = await untilAborted(request, controller.signal);
+        return { secret: issuedSecret(session), sessionId: typeof session?.id === 'string' && session.id ? session.id : undefined };
       } catch (error) {
         const backoff = 250 * 2 ** (attempts - 1) * (0.75 + Math.random() * 0.25);
         const retry = !controller.signal.aborted && attempts <= call.maxRetries && isTransient(error) && deadline - Date.now() > backoff + 100;
@@ -122,11 +145,25 @@ function toHttpError(error: unknown, abortReason: unknown, attempts: number, cal
     const retryAfter = error.status === 429 ? retryAfterSeconds(error.headers) : undefined;
     return new HttpError(
       error.status,
-      `OpenAI refused to create the ChatKit session (${error.status}): ${message}`,
+      `OpenAI refused to create the ChatKit session (${error.status}): ${call.exposeErrors === false ? hiddenDetail(error.status) : message}`,
       retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) },
     );
   }
   return new HttpError(502, `The OpenAI API failed to create a ChatKit session (${error.status}); try again shortly`);
+}
+
+/**
+ * What the browser is told instead of OpenAI's message when `exposeErrors` is off: the likely fix by status, no
+ * identifiers (OpenAI's messages name projects, organizations, workflows and key fragments).
+ */
+function hiddenDetail(status: number): string {
+  const fix =
+    status === 401 ? 'the server\'s API key was not accepted; check OPENAI_API_KEY'
+    : status === 403 ? 'the API key\'s project may not use this workflow, or the organization lacks access to ChatKit; check the key\'s project and CHATKIT_WORKFLOW_ID'
+    : status === 404 ? 'the workflow was not found; check CHATKIT_WORKFLOW_ID (a published workflow id, wf_…)'
+    : status === 429 ? 'the API key is over its rate limit or quota; retry later'
+    : 'the request was refused';
+  return `${fix}. The server log has OpenAI's full message (set exposeErrors to pass it to the browser)`;
 }
 
 /** OpenAI's own error message, or a description of a body that had none (an HTML page from a proxy, say). */
@@ -138,14 +175,33 @@ function upstreamMessage(error: ApiErrorLike): string {
   return 'no JSON error message in the answer (is the openai client\'s baseURL the OpenAI API?)';
 }
 
-/** `Retry-After` in whole seconds from `retry-after-ms` or `retry-after` (seconds or an HTTP date). */
+/**
+ * `Retry-After` in whole seconds from `retry-after-ms` or `retry-after` (seconds or an HTTP date), between 1 and
+ * {@link MAX_RETRY_AFTER_SECONDS}: a day-long value would make the element give up on a chat that may work in a minute.
+ */
 function retryAfterSeconds(headers: Headers | undefined): number | undefined {
+  const clamp = (seconds: number) => Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil(seconds)));
   const ms = Number(headers?.get('retry-after-ms') ?? Number.NaN);
-  if (ms >= 0) return Math.max(1, Math.ceil(ms / 1000));
+  if (ms >= 0) return clamp(ms / 1000);
   const value = headers?.get('retry-after');
   if (!value) return undefined;
   const seconds = /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : (Date.parse(value) - Date.now()) / 1000;
-  return Number.isFinite(seconds) ? Math.max(1, Math.ceil(seconds)) : undefined;
+  return Number.isFinite(seconds) ? clamp(seconds) : undefined;
+}
+
+/**
+ * Cancels a session a refresh replaced, in the background of the answer: failures (and a client without `cancel`) are
+ * logged, never thrown — the new session already exists and the old one expires by itself.
+ */
+export async function cancelChatSession(client: SessionsClient, sessionId: string, call: Pick<UpstreamCall, 'timeout' | 'logger' | 'secrets'>): Promise<void> {
+  const cancel = client.beta.chatkit.sessions.cancel;
+  if (typeof cancel !== 'function') return;
+  try {
+    await cancel.call(client.beta.chatkit.sessions, sessionId, { timeout: call.timeout, maxRetries: 1 });
+  } catch (error) {
+    const detail = isApiError(error) && error.status !== undefined ? `${error.status}: ${redact(upstreamMessage(error), call.secrets())}` : error instanceof Error ? error.message : String(error);
+    call.logger.error(`could not cancel the replaced ChatKit session ${sessionId} (it expires by itself): ${detail}`);
+  }
 }
 
 /** The innermost error code (`ECONNRESET`, `UND_ERR_SOCKET`, …) or message of a connection failure. */

@@ -128,16 +128,16 @@ describe('rate limiting in the handler', () => {
         throw new Error('redis: connection refused');
       },
     };
-    const { handler, logger } = handlerFor(fake, { rateLimit: { store, perUser: { limit: 1, windowMs: 1_000 } } });
+    const { handler, logger } = handlerFor(fake, { rateLimit: { store, perIp: false, perUser: { limit: 1, windowMs: 1_000 } } });
     expect((await handler(start())).status).toBe(200);
     expect(logger.lines).toEqual(['error managed-chatkit: rate-limit store failed, request allowed: redis: connection refused']);
   });
 
   it('warns once when perIp is set but no client address is known', async () => {
     const { handler, logger } = handlerFor(fake, { rateLimit: { perIp: { limit: 1, windowMs: 1_000 } } });
-    expect((await handler(start())).status).toBe(200);
-    expect((await handler(start())).status).toBe(200);
+    expect((await handler(start(), {})).status).toBe(200);
+    expect((await handler(start(), {})).status).toBe(200);
     expect(logger.lines).toHaveLength(1);
-    expect(logger.lines[0]).toMatch(/^warn managed-chatkit: rateLimit.perIp is set but the client address is unknown/);
+    expect(logger.lines[0]).toMatch(/^warn managed-chatkit: rateLimit.perIp \(1 per 1 s\) is not enforced because the client address is unknown: .*rateLimit: \{ perIp: false \}/);
   });
 });

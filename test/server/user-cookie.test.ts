@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { cookiePair, handlerFor, lastUser, sessionRequest, useFakeSessionsApi } from '../fixtures/session-harness.js';
 
-const COOKIE = /^chatkit_user=([0-9a-f-]{36})\.([\w-]{43}); Max-Age=31536000; Path=\/; HttpOnly; SameSite=Lax$/;
+const COOKIE = /^chatkit_user=([0-9a-f-]{36})\.(\d+\.[\w-]{43}); Max-Age=31536000; Path=\/; HttpOnly; SameSite=Lax$/;
 
 const fake = useFakeSessionsApi();
 
@@ -36,7 +36,9 @@ describe('user-id cookie', () => {
 
   it.each([
     ['another id with the old signature', (id: string, mac: string) => `${id.replace(/^./, id[0] === 'a' ? 'b' : 'a')}.${mac}`],
-    ['a changed signature', (id: string, mac: string) => `${id}.${mac.replace(/^./, mac[0] === 'A' ? 'B' : 'A')}`],
+    ['a changed signature', (id: string, mac: string) => `${id}.${mac.replace(/\.(.)/, (_, first: string) => `.${first === 'A' ? 'B' : 'A'}`)}`],
+    ['a changed issue time (to outlive the maximum age)', (id: string, mac: string) => `${id}.${Number(mac.split('.')[0]) + 86_400}.${mac.split('.')[1]}`],
+    ['the signature without the issue time (the 0.1.0 format)', (id: string, mac: string) => `${id}.${mac.split('.')[1]}`],
     ['no signature', (id: string) => id],
     ['garbage', () => 'not-a-cookie'],
   ])('ignores a tampered cookie (%s) and issues a fresh id', async (_, tamper) => {
