@@ -1,5 +1,5 @@
 /**
- * Load test of the session handler behind the Node adapter (`npm run loadtest`, about 25 s, 127.0.0.1 only).
+ * Load test of the session handler behind the Node adapter (`npm run loadtest`, about 50 s, 127.0.0.1 only).
  *
  * autocannon → toNodeListener(createSessionHandler) → real OpenAI SDK → fake sessions API that answers with latency,
  * 500s and connection resets, chosen per request by the workflow id the "browser" sends. Passes when every answer has
@@ -9,11 +9,20 @@
  * Phases are bounded in time, so the test ends on time however busy the machine is. When autocannon stops it drops the
  * requests still in flight (at most one per connection); the handler sees most of those clients go away (499, never
  * sent). Accounting is exact: the handler must have answered every request autocannon sent.
+ *
+ * Then three hardening phases (issue 14), each reporting the heap after GC:
+ * - rate-limit store: bytes per key for 100 000 user keys and 100 000 address keys, and 300 000 keys into the
+ *   default store staying at its 100 000-key bound;
+ * - many addresses: `trustProxy: true` and the default limits, cookie-less clients with a new X-Forwarded-For
+ *   address on every request, a quarter of them a 6 KB non-address header (counted under the socket address);
+ * - slow clients: 1 000 connections sending a body one byte a second, cut with 408 by `bodyTimeout` (2 s here,
+ *   10 s by default), and 200 sending their headers a byte a second, cut by Node's `headersTimeout`.
  */
 import autocannon from 'autocannon';
 import { createServer } from 'node:http';
+import { connect } from 'node:net';
 import OpenAI from 'openai';
-import { createSessionHandler, toNodeListener, type RequestContext } from '../src/server/index.js';
+import { createSessionHandler, MemoryRateLimitStore, toNodeListener, type RequestContext } from '../src/server/index.js';
 import { startFakeSessionsApi, type Fault } from '../test/fixtures/fake-sessions-api.js';
 import { listen } from '../test/fixtures/listen.js';
 
@@ -76,7 +85,9 @@ const handler = createSessionHandler({
   allowClientWorkflow: Object.values(SCENARIOS).map((scenario) => scenario.workflow),
   cookieSecret: COOKIE_SECRET,
   timeout: 10_000, // the default; an ok answer later than this would be a 502 and count as unmapped
-  rateLimit: { perIp: { limit: 1_000_000_000, windowMs: 60_000 } }, // exercised, never reached
+  // perIp exercised, never reached; perUser off, so that the heap check sees no per-user keys of first visits (the
+  // default limits are the many-address phase's, the store's memory the store phase's)
+  rateLimit: { perIp: { limit: 1_000_000_000, windowMs: 60_000 }, perUser: false },
   logger: { warn: log, error: log },
 });
 
@@ -193,7 +204,6 @@ const result = await run(RUN_SECONDS);
 const stillInFlight = inFlight;
 const after = await heapAfterGc();
 await close();
-await fake.close();
 
 // Server-side tally: expected status per scenario; 499 = autocannon dropped the request when it stopped.
 let unmapped = 0;
@@ -230,9 +240,8 @@ console.log(`autocannon errors / timeouts: ${result.errors} / ${result.timeouts}
 console.log(`crashes (uncaught exceptions, unhandled rejections): ${crashes}`);
 console.log(`log lines: ${logLines} (one per failed upstream call), carrying the API key or a client secret: ${secretsInLogs}`);
 console.log(`heap after GC: baseline ${mb(baseline)}, after ${mb(after)} (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)} %, limit +${HEAP_LIMIT * 100} %)`);
-console.log(`total time ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
 
-const failures = [
+const failures: Array<string | false> = [
   unmapped > 0 && `${unmapped} unmapped answers`,
   !accounted && `requests unaccounted for (sent ${result.sent}, answered ${answered}, dropped ${notCompleted}, 499 ${dropped})`,
   stillInFlight > 0 && `${stillInFlight} requests never answered`,
@@ -242,6 +251,201 @@ const failures = [
   secretsInLogs > 0 && 'secrets in log lines',
   growth > HEAP_LIMIT && `heap grew ${(growth * 100).toFixed(1)} %`,
   result.completed === 0 && 'no requests completed',
-].filter(Boolean);
-console.log(failures.length === 0 ? 'PASS' : `FAIL: ${failures.join('; ')}`);
-process.exit(failures.length === 0 ? 0 : 1);
+];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rate-limit store: bytes per key, and the maxKeys bound.
+console.log('');
+console.log('rate-limit store (MemoryRateLimitStore, heap after GC):');
+{
+  const keep: MemoryRateLimitStore[] = [];
+  for (const [label, key] of [
+    ['user keys (managed-chatkit:user:<uuid>)', () => `managed-chatkit:user:${crypto.randomUUID()}`],
+    ['address keys (managed-chatkit:ip:<ipv4>)', (i: number) => `managed-chatkit:ip:10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`],
+  ] as const) {
+    const before = await heapAfterGc();
+    const store = new MemoryRateLimitStore();
+    for (let i = 0; i < 100_000; i += 1) store.hit(key(i), 60_000);
+    keep.push(store);
+    const bytes = (await heapAfterGc()) - before;
+    console.log(`  ${label.padEnd(42)} 100 000 keys: ${mb(bytes)}, ${Math.round(bytes / 100_000)} bytes/key`);
+  }
+  keep.length = 0;
+  const before = await heapAfterGc();
+  let bounded: MemoryRateLimitStore | undefined = new MemoryRateLimitStore();
+  let peak = 0;
+  for (let round = 0; round < 3; round += 1) {
+    for (let i = 0; i < 100_000; i += 1) bounded.hit(`managed-chatkit:user:${crypto.randomUUID()}`, 60_000);
+    peak = Math.max(peak, (await heapAfterGc()) - before);
+  }
+  const kept = bounded.size;
+  bounded = undefined;
+  console.log(`  300 000 user keys into the default store: ${kept} kept (maxKeys), heap ${mb(peak)} at most`);
+  if (kept > 100_000) failures.push(`store holds ${kept} keys`);
+  if (peak > 40 * 1024 * 1024) failures.push(`store heap ${mb(peak)} over 40 MB`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Many addresses: trustProxy, default limits, a new X-Forwarded-For per request, no cookies.
+const MANY_SECONDS = 8;
+console.log('');
+console.log(`many addresses: ${MANY_SECONDS} s, ${CONNECTIONS} connections, trustProxy: true, default rate limits, no cookies, a new X-Forwarded-For per request (1 in 4 a 6 KB non-address) …`);
+{
+  const manyLog: string[] = [];
+  const manyStatuses = new Map<number, number>();
+  const manyHandler = createSessionHandler({
+    openai: new OpenAI({ apiKey: API_KEY, baseURL: fake.url }),
+    workflowId: SCENARIOS.ok.workflow,
+    cookieSecret: COOKIE_SECRET,
+    trustProxy: true,
+    logger: { warn: (line) => manyLog.push(line), error: (line) => manyLog.push(line) },
+  });
+  const manyServer = createServer(
+    toNodeListener(
+      Object.assign(
+        async (request: Request, context: RequestContext) => {
+          const response = await manyHandler(request, context);
+          manyStatuses.set(response.status, (manyStatuses.get(response.status) ?? 0) + 1);
+          return response;
+        },
+        { paths: manyHandler.paths },
+      ),
+    ),
+  );
+  const many = await listen(manyServer);
+  const garbage = 'x'.repeat(6 * 1024);
+  let next = 0;
+  const before = await heapAfterGc();
+  const outcome = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: many.url,
+        connections: CONNECTIONS,
+        duration: MANY_SECONDS,
+        timeout: 10,
+        requests: [
+          {
+            method: 'POST',
+            path: '/api/chatkit/start',
+            setupRequest: (request) => {
+              next += 1;
+              const forwarded = next % 4 === 0 ? garbage : `${(next >> 16) & 255}.${(next >> 8) & 255}.${next & 255}.${1 + (next % 250)}`;
+              return { ...request, headers: { 'content-type': 'application/json', 'x-forwarded-for': forwarded }, body: '{}' };
+            },
+          },
+        ],
+      },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    setTimeout(() => instance.stop(), (MANY_SECONDS + 2) * 1000);
+  });
+  const after = await heapAfterGc();
+  await many.close();
+  const answeredMany = [...manyStatuses.values()].reduce((sum, count) => sum + count, 0);
+  const other = [...manyStatuses].filter(([status]) => status !== 200 && status !== 429 && status !== CLIENT_GONE);
+  const perRequest = (after - before) / Math.max(1, answeredMany);
+  console.log(`  answered ${answeredMany}: ${[...manyStatuses].sort(([a], [b]) => a - b).map(([status, count]) => `${status} × ${count}`).join(', ')}`);
+  console.log(`  the 6 KB non-address headers were counted under the socket address: ${manyStatuses.get(429) ?? 0} answers 429 (at most 60 of them got 200)`);
+  console.log(`  heap after GC: ${mb(before)} → ${mb(after)} (${after >= before ? '+' : ''}${mb(after - before)}, ${Math.round(perRequest)} bytes per request: ≤ 2 rate-limit keys of ≈ 175 bytes and, per 200, one issued-session entry, bounded by maxKeys / maxEntries)`);
+  console.log(`  log lines: ${manyLog.length}${manyLog.length ? ` (${manyLog[0]!.slice(0, 120)}…)` : ''}`);
+  if (other.length > 0) failures.push(`many addresses: unexpected statuses ${other.map(([status, count]) => `${status} × ${count}`).join(', ')}`);
+  if ((manyStatuses.get(429) ?? 0) < answeredMany / 4 - 80) failures.push('many addresses: the 6 KB headers were not held by the per-address limit');
+  if (perRequest > 1024) failures.push(`many addresses: ${Math.round(perRequest)} bytes of heap kept per request`);
+  if (outcome.errors + outcome.timeouts > 0) failures.push('many addresses: autocannon errors or timeouts');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Slow clients: bodies and headers a byte a second.
+const SLOW_BODIES = 1_000;
+const SLOW_HEADERS = 200;
+const BODY_TIMEOUT = 2_000;
+const HEADERS_TIMEOUT = 3_000;
+console.log('');
+console.log(`slow clients: ${SLOW_BODIES} bodies and ${SLOW_HEADERS} header blocks at 1 byte/s; bodyTimeout ${BODY_TIMEOUT} ms, headersTimeout ${HEADERS_TIMEOUT} ms …`);
+{
+  const slowHandler = createSessionHandler({
+    openai: new OpenAI({ apiKey: API_KEY, baseURL: fake.url }),
+    workflowId: SCENARIOS.ok.workflow,
+    cookieSecret: COOKIE_SECRET,
+    bodyTimeout: BODY_TIMEOUT,
+    rateLimit: false,
+    logger: { warn: () => {}, error: () => {} },
+  });
+  const slowServer = createServer(
+    { headersTimeout: HEADERS_TIMEOUT, requestTimeout: 10_000, connectionsCheckingInterval: 250 },
+    toNodeListener(slowHandler, { bodyTimeout: BODY_TIMEOUT }),
+  );
+  const slow = await listen(slowServer);
+  const { port } = new URL(slow.url);
+  const before = await heapAfterGc();
+
+  interface SlowOutcome {
+    status: number | undefined;
+    /** ms until the answer's first byte, and until the server closed the connection. */
+    answeredMs: number;
+    ms: number;
+  }
+  const trickle = (kind: 'body' | 'headers'): Promise<SlowOutcome> =>
+    new Promise((resolve) => {
+      let started = performance.now();
+      const socket = connect(Number(port), '127.0.0.1');
+      let answer = '';
+      let answeredMs = Number.NaN;
+      let timer: NodeJS.Timeout | undefined;
+      const head = 'POST /api/chatkit/start HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n';
+      let sent = 0;
+      socket.on('connect', () => {
+        started = performance.now(); // timed from the accepted connection (past the listen backlog, SYNs are retried)
+        if (kind === 'body') socket.write(`${head}\r\n`);
+        timer = setInterval(() => {
+          if (socket.writable) socket.write(kind === 'body' ? ' ' : head[sent++ % head.length]!);
+        }, 1_000);
+      });
+      socket.on('data', (chunk) => {
+        if (answer === '') answeredMs = performance.now() - started;
+        answer += chunk.toString('latin1');
+      });
+      socket.on('error', () => {});
+      socket.on('close', () => {
+        clearInterval(timer);
+        const status = /^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1];
+        resolve({ status: status === undefined ? undefined : Number(status), answeredMs, ms: performance.now() - started });
+      });
+      setTimeout(() => socket.destroy(), 15_000); // a connection the server never cut
+    });
+  const pending = [...Array.from({ length: SLOW_BODIES }, () => trickle('body')), ...Array.from({ length: SLOW_HEADERS }, () => trickle('headers'))];
+  await new Promise((resolve) => setTimeout(resolve, BODY_TIMEOUT / 2));
+  const held = await heapAfterGc();
+  const outcomes = await Promise.all(pending);
+  const after = await heapAfterGc();
+  await slow.close();
+
+  const bodies = outcomes.slice(0, SLOW_BODIES);
+  const headers = outcomes.slice(SLOW_BODIES);
+  const describe = (list: SlowOutcome[]) => {
+    const statuses = new Map<string, number>();
+    for (const { status } of list) statuses.set(String(status ?? 'closed without answer'), (statuses.get(String(status ?? 'closed without answer')) ?? 0) + 1);
+    const slowest = Math.max(...list.map(({ ms }) => ms));
+    const answered = Math.max(...list.map(({ answeredMs }) => answeredMs));
+    return {
+      text: `${[...statuses].map(([status, count]) => `${status} × ${count}`).join(', ')}; all answered within ${(answered / 1000).toFixed(1)} s and closed within ${(slowest / 1000).toFixed(1)} s`,
+      slowest,
+    };
+  };
+  const bodySummary = describe(bodies);
+  const headerSummary = describe(headers);
+  console.log(`  slow bodies:  ${bodySummary.text}`);
+  console.log(`  slow headers: ${headerSummary.text}`);
+  console.log(`  heap after GC: before ${mb(before)}, while ${SLOW_BODIES + SLOW_HEADERS} were held ${mb(held)} (+${mb(held - before)}, ${Math.round((held - before) / (SLOW_BODIES + SLOW_HEADERS))} bytes each), after ${mb(after)}`);
+  if (bodies.some(({ status }) => status !== 408)) failures.push('slow bodies: not every one was answered 408');
+  if (bodySummary.slowest > BODY_TIMEOUT + 3_000) failures.push(`slow bodies: held ${(bodySummary.slowest / 1000).toFixed(1)} s`);
+  if (headerSummary.slowest > HEADERS_TIMEOUT + 3_000) failures.push(`slow headers: held ${(headerSummary.slowest / 1000).toFixed(1)} s`);
+  if (after - before > 8 * 1024 * 1024) failures.push(`slow clients: heap ${mb(after - before)} higher after they were cut`);
+}
+
+await fake.close();
+console.log('');
+console.log(`total time ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+const failed = failures.filter(Boolean);
+console.log(failed.length === 0 ? 'PASS' : `FAIL: ${failed.join('; ')}`);
+process.exit(failed.length === 0 ? 0 : 1);

@@ -1,3 +1,5 @@
+import { flatString } from './flat-string.js';
+
 /** Which user a client secret was issued to, and the session it opens. */
 export interface IssuedSession {
   userId: string;
@@ -54,7 +56,8 @@ export class MemoryIssuedSessionStore implements IssuedSessionStore {
       if (this.#entries.size < this.#maxEntries) break;
       this.#entries.delete(oldest);
     }
-    this.#entries.set(key, { session, expiresAt: now + ttlMs });
+    // flat copies: an id cut from a Cookie header would otherwise keep the whole header alive as long as the entry
+    this.#entries.set(flatString(key), { session: { userId: flatString(session.userId), sessionId: flatString(session.sessionId) }, expiresAt: now + ttlMs });
   }
 
   get(key: string): IssuedSession | undefined {

@@ -1,4 +1,5 @@
 import { addressBucket, clientAddress, isPrivateAddress, parseIpAddress, type RequestContext } from './client-address.js';
+import { flatString } from './flat-string.js';
 import type { SessionLogger } from './logger.js';
 import { HttpError } from './responses.js';
 
@@ -91,7 +92,7 @@ export function withRateLimitDefaults(
 
 /** Options of {@link MemoryRateLimitStore}. */
 export interface MemoryRateLimitStoreOptions {
-  /** Most keys kept; past it the oldest windows are forgotten (default 100 000: about 16 MB, see docs/server.md). */
+  /** Most keys kept; past it the oldest windows are forgotten (default 100 000: about 17 MB). */
   maxKeys?: number;
   /** Clock, for tests. */
   now?: () => number;
@@ -99,7 +100,8 @@ export interface MemoryRateLimitStoreOptions {
 
 /**
  * In-process fixed-window counter. Memory stays bounded: expired windows are pruned at most once a second on use
- * (no timers, so it also runs on Workers), and past `maxKeys` the oldest windows are dropped.
+ * (no timers, so it also runs on Workers), and past `maxKeys` the oldest windows are dropped. Each key costs about
+ * 175 bytes with a 57-character key (`npm run loadtest` measures it): 100 000 keys ≈ 17 MB.
  */
 export class MemoryRateLimitStore implements RateLimitStore {
   readonly #windows = new Map<string, { count: number; resetAt: number }>();
@@ -125,7 +127,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
       this.#windows.delete(key); // re-insert so that Map order stays oldest-window-first
       this.#evictOldest();
       window = { count: 0, resetAt: now + windowMs };
-      this.#windows.set(key, window);
+      this.#windows.set(flatString(key), window); // a key cut from a request must not keep the request's text alive
     }
     window.count += 1;
     return { count: window.count, resetMs: window.resetAt - now };
