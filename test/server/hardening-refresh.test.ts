@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryIssuedSessionStore, type IssuedSessionStore } from '../../src/server/index.js';
 import { cookiePair, handlerFor, sessionRequest, useFakeSessionsApi } from '../fixtures/session-harness.js';
 
 const fake = useFakeSessionsApi();
@@ -51,5 +52,46 @@ describe('refresh (issue 14, point 4)', () => {
     expect((await handler(refresh(first.secret, first.cookie))).status).toBe(200);
     await until(() => logger.lines.length > 0);
     expect(logger.lines.some((line) => /could not cancel the replaced ChatKit session cksess_/.test(line))).toBe(true);
+  });
+});
+
+describe('issued sessions', () => {
+  it('MemoryIssuedSessionStore forgets entries when they expire and keeps at most maxEntries', () => {
+    let now = 0;
+    const store = new MemoryIssuedSessionStore({ maxEntries: 3, now: () => now });
+    store.set('a', { userId: 'u1', sessionId: 's1' }, 1_000);
+    expect(store.get('a')).toEqual({ userId: 'u1', sessionId: 's1' });
+    now = 1_000;
+    expect(store.get('a')).toBeUndefined();
+    for (const key of ['b', 'c', 'd', 'e']) store.set(key, { userId: 'u', sessionId: key }, 60_000);
+    expect(store.size).toBe(3);
+    expect(store.get('b')).toBeUndefined();
+    expect(store.get('e')?.sessionId).toBe('e');
+  });
+
+  it('a shared store lets a second instance check and cancel a refresh; its keys never contain the secret', async () => {
+    const entries = new Map<string, string>();
+    const shared: IssuedSessionStore = {
+      set: async (key, session) => void entries.set(key, JSON.stringify(session)),
+      get: async (key) => (entries.has(key) ? JSON.parse(entries.get(key)!) : undefined),
+    };
+    const first = handlerFor(fake, { issuedSessions: shared }).handler;
+    const second = handlerFor(fake, { issuedSessions: shared }).handler;
+    const victim = await startSession(first);
+    const attacker = await startSession(first);
+    expect([...entries.keys()].every((key) => /^managed-chatkit:secret:[\w-]{43}$/.test(key) && !key.includes(victim.secret))).toBe(true);
+    expect((await second(refresh(victim.secret, attacker.cookie))).status).toBe(403);
+    expect((await second(refresh(victim.secret, victim.cookie))).status).toBe(200);
+    await until(() => fake.cancelled.length > 0);
+    expect(fake.cancelled).toEqual([fake.sessionIdOf(victim.secret)]);
+  });
+
+  it('issuedSessions: false keeps nothing: refreshes are neither checked nor cancel', async () => {
+    const { handler } = handlerFor(fake, { issuedSessions: false });
+    const victim = await startSession(handler);
+    const attacker = await startSession(handler);
+    expect((await handler(refresh(victim.secret, attacker.cookie))).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(fake.cancelled).toEqual([]);
   });
 });
