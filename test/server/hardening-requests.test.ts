@@ -53,6 +53,16 @@ describe('own origin from the Host header, not the request target (issue 14, poi
     expect(fake.requests).toHaveLength(0);
   });
 
+  it('an absolute-form target (http://evil.example/…) contributes only its path; a malformed Host is refused', async () => {
+    server = await listen(createServer(toNodeListener(handlerFor(fake).handler)));
+    const absolute = await rawPost('http://evil.example/api/chatkit/start', { Origin: 'http://evil.example' });
+    expect(absolute.status).toBe(403);
+    expect(absolute.body).toContain('Origin http://evil.example may not request ChatKit sessions from http://127.0.0.1:');
+    const badHost = await rawPost('/api/chatkit/start', { Host: 'evil.example/x@y' });
+    expect(badHost.status).toBe(400);
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('the handler compares Origin with the Host header, whatever the request URL says', async () => {
     const { handler } = handlerFor(fake);
     const request = sessionRequest('/api/chatkit/start', {}, { base: 'http://evil.example', headers: { Host: 'chat.example.com', Origin: 'http://evil.example' } });
