@@ -17,6 +17,8 @@ export interface IssuedSessionStore {
   set(key: string, session: IssuedSession, ttlMs: number): Promise<void> | void;
   /** The session under `key`, or `undefined` when unknown or expired. */
   get(key: string): Promise<IssuedSession | undefined> | IssuedSession | undefined;
+  /** Forgets `key` (after its session was cancelled). Optional: without it the entry simply expires. */
+  delete?(key: string): Promise<void> | void;
 }
 
 /** Options of {@link MemoryIssuedSessionStore}. */
@@ -63,6 +65,10 @@ export class MemoryIssuedSessionStore implements IssuedSessionStore {
   get(key: string): IssuedSession | undefined {
     const entry = this.#entries.get(key);
     return entry && entry.expiresAt > this.#now() ? entry.session : undefined;
+  }
+
+  delete(key: string): void {
+    this.#entries.delete(key);
   }
 
   #prune(now: number): void {

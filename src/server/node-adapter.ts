@@ -157,6 +157,7 @@ function streamBody(req: IncomingMessage, bodyTimeout: number, onBodyTimeout: ()
     {
       start(controller) {
         deadline = setTimeout(() => {
+          if (req.complete) return; // every byte arrived; the handler just has not read them all yet
           detach();
           req.pause();
           controller.error(bodyTimedOut(bodyTimeout));

@@ -65,11 +65,12 @@ export function createSessionHandler(options: SessionHandlerOptions = {}): Sessi
    * For a refresh: the session being replaced, when this handler issued `currentClientSecret` (and still remembers it).
    * @throws {HttpError} 403 when it issued that secret to another user.
    */
-  async function replacedSession(currentClientSecret: string, userId: string): Promise<string | undefined> {
+  async function replacedSession(currentClientSecret: string, userId: string): Promise<{ key: string; sessionId: string } | undefined> {
     if (!issued) return undefined;
+    const key = await issuedSessionKey(currentClientSecret);
     let known;
     try {
-      known = await issued.get(await issuedSessionKey(currentClientSecret));
+      known = await issued.get(key);
     } catch (error) {
       logger.error(`issued-session store failed, refresh not checked: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
@@ -78,7 +79,17 @@ export function createSessionHandler(options: SessionHandlerOptions = {}): Sessi
     if (known.userId !== userId) {
       throw new HttpError(403, 'currentClientSecret is not one this server issued to this user: send the client secret of this browser\'s own session, or start a new one');
     }
-    return known.sessionId;
+    return { key, sessionId: known.sessionId };
+  }
+
+  /** Cancels the session a refresh replaced and forgets it; in the background of the answer, failures logged. */
+  async function retire(replaced: { key: string; sessionId: string }, sessions: SessionsClient): Promise<void> {
+    await cancelChatSession(sessions, replaced.sessionId, { timeout: config.timeout, logger, secrets: config.knownSecrets });
+    try {
+      await issued?.delete?.(replaced.key);
+    } catch (error) {
+      logger.error(`issued-session store failed to forget a replaced session: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   async function remember(secret: { client_secret: string; expires_at: number }, sessionId: string | undefined, userId: string): Promise<void> {
@@ -124,7 +135,7 @@ export function createSessionHandler(options: SessionHandlerOptions = {}): Sessi
       },
     );
     await remember(secret, sessionId, user.id);
-    if (replaced) void cancelChatSession(sessions, replaced, { timeout: config.timeout, logger, secrets: config.knownSecrets });
+    if (replaced) void retire(replaced, sessions);
     return jsonResponse(200, secret, user.setCookies.map((value) => ['Set-Cookie', value] as const));
   }
 

@@ -24,6 +24,17 @@ describe('refresh (issue 14, point 4)', () => {
     expect(fake.cancelled).toEqual([fake.sessionIdOf(first.secret)]);
   });
 
+  it('cancels a replaced session once, however often its secret is refreshed again', async () => {
+    const { handler, logger } = handlerFor(fake);
+    const first = await startSession(handler);
+    expect((await handler(refresh(first.secret, first.cookie))).status).toBe(200);
+    await until(() => fake.cancelled.length > 0);
+    expect((await handler(refresh(first.secret, first.cookie))).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(fake.cancelled).toHaveLength(1);
+    expect(logger.lines).toEqual([]);
+  });
+
   it('refuses another user\'s client secret with 403 and cancels nothing', async () => {
     const { handler } = handlerFor(fake);
     const victim = await startSession(handler);
