@@ -136,6 +136,13 @@ export function resolveOptions(options: SessionHandlerOptions): ResolvedOptions 
   rule('rateLimit.perIp', options.rateLimit ? options.rateLimit.perIp : undefined);
   const trustProxy = options.trustProxy === true ? 1 : options.trustProxy === false || options.trustProxy === undefined ? 0 : options.trustProxy;
   integer('trustProxy', trustProxy, 0);
+  for (const name of ['exposeErrors', 'legacyCookies'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'boolean') fail(`${name} must be true or false, got ${JSON.stringify(options[name])}`);
+  }
+  const store = options.issuedSessions;
+  if (store !== undefined && store !== false && (typeof store?.get !== 'function' || typeof store.set !== 'function')) {
+    fail('issuedSessions must be a store with get(key) and set(key, session, ttlMs) (e.g. new MemoryIssuedSessionStore()), or false');
+  }
   if (typeof options.allowClientWorkflow === 'object' && !Array.isArray(options.allowClientWorkflow)) {
     fail('allowClientWorkflow must be true, false or a list of workflow ids');
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isPrivateAddress, parseIpAddress } from '../../src/server/client-address.js';
 import type { RateLimitStore } from '../../src/server/index.js';
 import { handlerFor, sessionRequest, useFakeSessionsApi } from '../fixtures/session-harness.js';
 
@@ -83,4 +84,35 @@ describe('trustProxy meeting a client-written X-Forwarded-For (issue 14, point 4
     expect(logger.lines).toHaveLength(1);
     expect(logger.lines[0]).toMatch(/^warn managed-chatkit: trustProxy is set, but a request carrying X-Forwarded-For came straight from the public address 198\.51\.100\.7/);
   });
+});
+
+describe('parseIpAddress and isPrivateAddress', () => {
+  it.each([
+    ['203.0.113.9', '203.0.113.9', false],
+    ['203.0.113.9:51234', '203.0.113.9', false],
+    ['[2001:db8::1]:443', '2001:db8::1', false],
+    ['2001:DB8::1', '2001:db8::1', false],
+    ['::ffff:10.1.2.3', '::ffff:10.1.2.3', true],
+    ['fe80::1%eth0', 'fe80::1', true],
+    ['fd12:3456::1', 'fd12:3456::1', true],
+    ['::1', '::1', true],
+    ['127.0.0.1', '127.0.0.1', true],
+    ['10.0.0.2', '10.0.0.2', true],
+    ['172.16.0.1', '172.16.0.1', true],
+    ['172.32.0.1', '172.32.0.1', false],
+    ['192.168.1.1', '192.168.1.1', true],
+    ['100.64.0.1', '100.64.0.1', true],
+    ['169.254.1.1', '169.254.1.1', true],
+  ])('%s is the address %s (private: %s)', (text, address, isPrivate) => {
+    expect(parseIpAddress(text)).toBe(address);
+    expect(isPrivateAddress(text)).toBe(isPrivate);
+  });
+
+  it.each(['', 'not-an-ip', '256.1.1.1', '01.2.3.4', '1.2.3', '1::2::3', '1:2:3:4:5:6:7:8:9', 'unknown', '_hidden', `1.2.3.4${' '.repeat(70)}`, '1'.repeat(65)])(
+    'refuses %j',
+    (text) => {
+      expect(parseIpAddress(text)).toBeUndefined();
+      expect(isPrivateAddress(text)).toBe(false);
+    },
+  );
 });

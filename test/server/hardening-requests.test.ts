@@ -125,6 +125,31 @@ describe('request-body deadline (issue 14, point 4)', () => {
   });
 });
 
+describe('request-body deadline for any handler behind toNodeListener', () => {
+  it('answers 408 itself when the handler neither reads the body nor answers', async () => {
+    const stalling = Object.assign(
+      (request: Request) =>
+        new Promise<Response>((resolve) => {
+          const timer = setTimeout(() => resolve(new Response('late')), 5_000);
+          request.signal.addEventListener('abort', () => {
+            clearTimeout(timer);
+            resolve(new Response('gone'));
+          });
+        }),
+      { paths: ['/api/chatkit'] },
+    );
+    server = await listen(createServer(toNodeListener(stalling, { bodyTimeout: 200 })));
+    const answer = await rawPost('/api/chatkit', { 'Transfer-Encoding': 'chunked' }, '', 100);
+    expect(answer.status).toBe(408);
+    expect(JSON.parse(answer.body)).toEqual({ error: 'The request body did not arrive within 200 ms (bodyTimeout): send the whole body at once' });
+    expect(answer.ms).toBeLessThan(2_500);
+  });
+
+  it('rejects an invalid bodyTimeout when the listener is created', () => {
+    expect(() => toNodeListener(handlerFor(fake).handler, { bodyTimeout: 0 })).toThrow(/bodyTimeout must be an integer from 1 up, got 0/);
+  });
+});
+
 describe('Retry-After from OpenAI (issue 14, point 4)', () => {
   it('is capped at 60 seconds', async () => {
     fake.setFault({ type: 'error', status: 429, headers: { 'retry-after': '86400' } });

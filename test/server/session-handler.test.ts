@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createSessionHandler } from '../../src/server/index.js';
+import { createSessionHandler, type SessionHandlerOptions } from '../../src/server/index.js';
 import { cookiePair, handlerFor, lastUser, sessionRequest, TEST_API_KEY, TEST_COOKIE_SECRET, TEST_WORKFLOW, useFakeSessionsApi } from '../fixtures/session-harness.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -189,8 +189,15 @@ describe('options', () => {
     [{ rateLimit: { perIp: { limit: 0, windowMs: 1000 } } }, 'rateLimit.perIp.limit must be an integer from 1 up'],
     [{ allowedOrigins: ['https://app.example.com/chat'] }, 'allowedOrigins entry "https://app.example.com/chat" is not an origin: write scheme://host[:port] with no path, e.g. "https://app.example.com"'],
     [{ allowedOrigins: ['*'] }, 'allowedOrigins entry "*" is not an origin'],
+    [{ rateLimit: 60 }, 'rateLimit must be an object such as { perIp: { limit: 60, windowMs: 60000 } }, or false'],
+    [{ rateLimit: { perUser: { limit: 5, windowMs: 0 } } }, 'rateLimit.perUser.windowMs must be an integer from 1 up'],
+    [{ bodyTimeout: 0 }, 'bodyTimeout must be an integer from 1 up, got 0'],
+    [{ cookieMaxAgeSeconds: 31 }, 'cookieMaxAgeSeconds must be an integer from 60 to 34560000, got 31'],
+    [{ exposeErrors: 'yes' }, 'exposeErrors must be true or false, got "yes"'],
+    [{ legacyCookies: 1 }, 'legacyCookies must be true or false, got 1'],
+    [{ issuedSessions: {} }, 'issuedSessions must be a store with get(key) and set(key, session, ttlMs)'],
   ])('refuses %j at creation with a TypeError that names it', (options, message) => {
-    expect(() => createSessionHandler(options)).toThrow(TypeError);
-    expect(() => createSessionHandler(options)).toThrow(message);
+    expect(() => createSessionHandler(options as SessionHandlerOptions)).toThrow(TypeError);
+    expect(() => createSessionHandler(options as SessionHandlerOptions)).toThrow(message);
   });
 });
