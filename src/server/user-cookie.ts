@@ -6,7 +6,7 @@ export const DEFAULT_COOKIE_NAME = 'chatkit_user';
 export const MIN_SECRET_LENGTH = 32;
 /** Default `cookieMaxAgeSeconds`: one year. */
 export const DEFAULT_COOKIE_MAX_AGE_SECONDS = 365 * 24 * 60 * 60;
-/** A cookie signed longer ago than this is re-signed (with a fresh issue time) on its next use. */
+/** A cookie signed longer ago than this (or half its max age, if shorter) is re-signed on its next use. */
 const REFRESH_AFTER_SECONDS = 24 * 60 * 60;
 /** Clock skew tolerated for an issue time in the future (several instances, slightly different clocks). */
 const FUTURE_SKEW_SECONDS = 5 * 60;
@@ -77,6 +77,7 @@ let processKey: Promise<CryptoKey> | undefined;
  */
 export function createUserCookie(options: UserCookieOptions): UserCookie {
   const maxAge = options.maxAgeSeconds ?? DEFAULT_COOKIE_MAX_AGE_SECONDS;
+  const refreshAfter = Math.min(REFRESH_AFTER_SECONDS, Math.floor(maxAge / 2)); // a short max age still rolls
   const legacy = options.legacy ?? true;
   let keys: Promise<CryptoKey[]> | undefined;
   let warnedDuplicate = false;
@@ -108,7 +109,7 @@ export function createUserCookie(options: UserCookieOptions): UserCookie {
       if (!ID_PATTERN.test(id) || !/^\d{1,12}$/.test(issued) || !signature) return undefined;
       if (issuedAt > now + FUTURE_SKEW_SECONDS || now - issuedAt > maxAge) return undefined;
       const index = await verifiedBy(await getKeys(), signature, `${id}.${issued}`);
-      return index < 0 ? undefined : { id, reissue: index > 0 || now - issuedAt > REFRESH_AFTER_SECONDS };
+      return index < 0 ? undefined : { id, reissue: index > 0 || now - issuedAt > refreshAfter };
     }
     if (parts.length === 2 && allowLegacy) {
       const [id, mac] = parts as [string, string];

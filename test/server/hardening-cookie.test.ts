@@ -92,6 +92,20 @@ describe('cookie lifetime and re-issue (issue 14, point 3)', () => {
     expect(lastUser(fake)).not.toBe(user);
   });
 
+  it('with a max age shorter than two days, is re-signed after half of it, so an active user keeps the id', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-01-01T00:00:00Z'));
+    const { handler } = handlerFor(fake, { cookieMaxAgeSeconds: 3_600 });
+    let cookie = cookiePair(await handler(startAt(HTTPS)));
+    const user = lastUser(fake);
+    for (const time of ['00:20', '00:40', '01:10', '01:35', '02:00', '02:25']) {
+      vi.setSystemTime(new Date(`2026-01-01T${time}:00Z`));
+      const response = await handler(startAt(HTTPS, cookie));
+      expect(lastUser(fake)).toBe(user);
+      if (response.headers.getSetCookie().length > 0) cookie = cookiePair(response);
+    }
+  });
+
   it('rejects an issue time in the future (a cookie forged with a leaked old key cannot live forever either)', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2027-01-01T00:00:00Z'));
