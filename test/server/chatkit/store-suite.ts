@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NotFoundError, type Store, type StoreContext } from '../../../src/server/chatkit/store/store.js';
-import type { Attachment, ThreadItem, ThreadMetadata } from '../../../src/server/chatkit/types.js';
+import type { AssistantMessageItem, Attachment, ThreadMetadata, UserMessageItem, WidgetItem } from '../../../src/server/chatkit/types.js';
 
 const T0 = Date.parse('2026-11-01T10:00:00.000Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
@@ -16,7 +16,7 @@ export function makeThread(id = 'test_thread', createdAt = at(0), title: string 
   return { id, title, created_at: createdAt, status: { type: 'active' }, metadata: { test: 'test' } };
 }
 
-export function userMessage(id: string, threadId: string, text: string, createdAt = at(0)): ThreadItem {
+export function userMessage(id: string, threadId: string, text: string, createdAt = at(0)): UserMessageItem {
   return {
     id,
     thread_id: threadId,
@@ -30,7 +30,7 @@ export function userMessage(id: string, threadId: string, text: string, createdA
 }
 
 /** The three items of test_store.py's make_thread_items: a user message with a file, an answer, a widget. */
-function makeThreadItems(threadId = 'test_thread'): ThreadItem[] {
+function makeThreadItems(threadId = 'test_thread'): [UserMessageItem, AssistantMessageItem, WidgetItem] {
   return [
     {
       ...userMessage('msg_100000', threadId, 'Hello!', at(0)),
@@ -263,13 +263,13 @@ export function describeStore(name: string, open: () => Promise<Store>, close?: 
 
       it('saveItem replaces an item in place, keeping its position (test_save_and_load_item)', async () => {
         const [userMsg, assistant, widget] = makeThreadItems();
-        for (const item of [userMsg!, assistant!, widget!]) await store.addThreadItem('test_thread', item, user);
-        const edited = { ...assistant!, content: [{ type: 'output_text', text: 'This is an assistant message.', annotations: [] }] };
+        for (const item of [userMsg, assistant, widget]) await store.addThreadItem('test_thread', item, user);
+        const edited: AssistantMessageItem = { ...assistant, content: [{ type: 'output_text', text: 'This is an assistant message.', annotations: [] }] };
         await store.saveItem('test_thread', edited, user);
-        expect(await store.loadItem('test_thread', assistant!.id, user)).toEqual(edited);
-        expect(ids(await store.loadThreadItems('test_thread', null, 10, 'asc', user))).toEqual([userMsg!.id, assistant!.id, widget!.id]);
-        await store.saveItem('test_thread', widget!, user);
-        expect(await store.loadItem('test_thread', widget!.id, user)).toEqual(widget);
+        expect(await store.loadItem('test_thread', assistant.id, user)).toEqual(edited);
+        expect(ids(await store.loadThreadItems('test_thread', null, 10, 'asc', user))).toEqual([userMsg.id, assistant.id, widget.id]);
+        await store.saveItem('test_thread', widget, user);
+        expect(await store.loadItem('test_thread', widget.id, user)).toEqual(widget);
       });
 
       it('saveItem with a new id appends it at the end', async () => {
@@ -306,11 +306,11 @@ export function describeStore(name: string, open: () => Promise<Store>, close?: 
       it('stores a copy: changing an object after saving or loading it does not change the store', async () => {
         const item = userMessage('msg0', 'test_thread', 'original');
         await store.addThreadItem('test_thread', item, user);
-        (item.content as { text: string }[])[0]!.text = 'mutated';
-        const loaded = await store.loadItem('test_thread', 'msg0', user);
-        expect((loaded.content as { text: string }[])[0]!.text).toBe('original');
-        (loaded.content as { text: string }[])[0]!.text = 'mutated again';
-        expect(((await store.loadItem('test_thread', 'msg0', user)).content as { text: string }[])[0]!.text).toBe('original');
+        item.content[0]!.text = 'mutated';
+        const loaded = (await store.loadItem('test_thread', 'msg0', user)) as UserMessageItem;
+        expect(loaded.content[0]!.text).toBe('original');
+        loaded.content[0]!.text = 'mutated again';
+        expect(((await store.loadItem('test_thread', 'msg0', user)) as UserMessageItem).content[0]!.text).toBe('original');
       });
 
       it('keeps every one of many concurrent appends, in one stable order', async () => {
@@ -369,9 +369,9 @@ export function describeStore(name: string, open: () => Promise<Store>, close?: 
         const items = makeThreadItems('shared_thread');
         for (const item of items) await store.addThreadItem('shared_thread', item, user);
         await expect(store.loadThreadItems('shared_thread', null, 10, 'asc', other)).rejects.toBeInstanceOf(NotFoundError);
-        await expect(store.loadItem('shared_thread', items[0]!.id, other)).rejects.toBeInstanceOf(NotFoundError);
+        await expect(store.loadItem('shared_thread', items[0].id, other)).rejects.toBeInstanceOf(NotFoundError);
         await expect(store.addThreadItem('shared_thread', userMessage('intruder', 'shared_thread', 'x'), other)).rejects.toBeInstanceOf(NotFoundError);
-        await expect(store.saveItem('shared_thread', { ...items[0]!, content: [] }, other)).rejects.toBeInstanceOf(NotFoundError);
+        await expect(store.saveItem('shared_thread', { ...items[0], content: [] }, other)).rejects.toBeInstanceOf(NotFoundError);
         expect((await store.loadThreadItems('shared_thread', null, 10, 'asc', user)).data).toEqual(items);
       });
 
