@@ -5,7 +5,9 @@ import { isHiddenItem } from './types.js';
  * Fields whose value is the integration's own JSON: kept exactly as given (nulls inside included), as pydantic's
  * `exclude_none` leaves `dict[str, Any]` / `Any` fields alone.
  */
-const FREEFORM_FIELDS = new Set(['metadata', 'data', 'arguments', 'output', 'payload', 'result']);
+const FREEFORM_FIELDS = new Set(['metadata', 'arguments', 'output', 'payload', 'result']);
+/** Objects whose `data` (or `content`) is free-form, unlike `Page.data`. */
+const FREEFORM_DATA_OWNERS = new Set(['input_tag', 'entity', 'client_effect']);
 
 /**
  * The JSON the Python SDK would send for a value: fields that are `null` or `undefined` are left out
@@ -18,10 +20,15 @@ export function toWire(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   const out: Record<string, unknown> = {};
   const attachment = isAttachment(value);
+  const type = (value as { type?: unknown }).type;
   for (const [key, field] of Object.entries(value)) {
     if (field === null || field === undefined) continue;
     if (attachment && key === 'metadata') continue;
-    out[key] = FREEFORM_FIELDS.has(key) ? field : toWire(field);
+    const freeform =
+      FREEFORM_FIELDS.has(key) ||
+      (key === 'data' && FREEFORM_DATA_OWNERS.has(type as string)) ||
+      (key === 'content' && type === 'hidden_context_item');
+    out[key] = freeform ? field : toWire(field);
   }
   return out;
 }
