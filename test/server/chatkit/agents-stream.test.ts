@@ -43,7 +43,7 @@ function makeRun() {
     add(event: RunStreamEvent) { controller.enqueue(event); },
     /** A raw Responses API event, as the OpenAI Responses model forwards it. */
     raw(event: Record<string, unknown>) {
-      controller.enqueue({ type: 'raw_model_stream_event', data: { type: 'model', event, providerData: { rawModelEventSource: 'openai-responses' } } } as RunStreamEvent);
+      controller.enqueue({ type: 'raw_model_stream_event', data: { type: 'model', event, providerData: { rawModelEventSource: 'openai-responses' } } } as unknown as RunStreamEvent);
     },
     done() { controller.close(); },
     fail(error: unknown) { controller.error(error); },
