@@ -7,6 +7,7 @@ import { createRateLimiter, type RateLimitOptions } from '../rate-limit.js';
 import { readJsonBody } from '../read-json-body.js';
 import { HttpError, jsonResponse } from '../responses.js';
 import { createUserCookie } from '../user-cookie.js';
+import { loadAgents } from './agents-lazy.js';
 import { createChatKitServer, type ChatKitHooks, type ChatKitServer, type Respond } from './server.js';
 import { NotFoundError, StoreUnavailableError, type Store, type StoreContext } from './store/store.js';
 import type { ThreadStreamEvent } from './types.js';
@@ -176,12 +177,7 @@ async function buildEngine<TContext extends StoreContext>(options: ChatKitHandle
   const store = options.store ?? ((await defaultStore()) as unknown as Store<TContext>);
   let respond = options.respond;
   if (!respond) {
-    let agents: typeof import('./agents.js');
-    try {
-      agents = await import('./agents.js');
-    } catch (error) {
-      throw new Error(`createChatKitHandler({ agent }) needs the package @openai/agents (npm install @openai/agents@">=0.14"): ${(error as Error).message}`, { cause: error });
-    }
+    const agents = await loadAgents();
     respond = agents.agentResponder<TContext>(options.agent!) as Respond<TContext>;
   }
   return createChatKitServer<TContext>({ ...options, store, respond, logger });

@@ -11,7 +11,7 @@ import { listen } from '../../fixtures/listen.js';
 export const COOKIE_SECRET = 'chatkit-test-cookie-secret-0123456789abcdef';
 
 /** Any wire event as the client sees it. */
-export type WireEvent = ThreadStreamEvent & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type WireEvent = { type: ThreadStreamEvent['type']; [field: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** One answer of the server, read the way ChatKit.js reads it. */
 export interface Answer {
@@ -73,7 +73,7 @@ export class ChatKitClient {
   async createThread(text = 'Hello, world!', input: Record<string, unknown> = {}): Promise<Answer & { threadId: string }> {
     const answer = await this.post({ type: 'threads.create', params: { input: userInput(text, input) } });
     const created = answer.events.find((event) => event.type === 'thread.created');
-    return { ...answer, threadId: created?.thread.id };
+    return { ...answer, threadId: created?.thread.id ?? '' };
   }
 }
 
