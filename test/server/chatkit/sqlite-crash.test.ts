@@ -3,7 +3,6 @@
  * each after its commit; we `kill -9` it mid-writes, reopen the file, and every acknowledged item is there, in
  * order, and the file passes integrity_check. Three rounds on one file, each killed at a different point.
  */
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +23,7 @@ it('kill -9 during writes: the file opens, passes integrity_check, and holds eve
     writer.go();
     await writer.acknowledged(killAfter);
     writer.child.kill('SIGKILL');
-    await once(writer.child, 'exit');
+    await writer.exited;
     expect(writer.acked.length).toBeGreaterThanOrEqual(killAfter);
     expect(writer.acked.length).toBeLessThan(100_000);
     expected = [...expected, ...writer.acked];
