@@ -221,47 +221,62 @@ function toHttpError(error: unknown, logger: SessionLogger): HttpError {
 }
 
 /**
- * The events as SSE bytes, one `data: <json>\n\n` chunk per event. The engine is driven to its end even after the
- * client left (so the cancel path runs and saves what was produced); a consumer cancelling the body aborts it too.
+ * The events as SSE bytes, one `data: <json>\n\n` chunk per event, produced as fast as the client reads (the engine
+ * waits while the stream's queue is full). The engine is driven to its end even after the client left, so the
+ * cancel path runs and saves what was produced; a consumer cancelling the body aborts the responder too.
  */
 function eventStream(events: AsyncIterable<ThreadStreamEvent>, cancel: AbortController, logger: SessionLogger, done: () => void): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let open = true;
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      const send = (event: unknown) => {
-        if (!open) return;
-        try {
-          controller.enqueue(encoder.encode(sseFrame(event)));
-        } catch {
-          open = false;
-        }
-      };
-      void (async () => {
-        try {
-          for await (const event of events) send(event);
-        } catch (error) {
-          // A failure outside the responder (e.g. the store while saving the user message): say so, keep the log.
-          logger.error(`ChatKit stream failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-          send({ type: 'error', code: 'stream.error', allow_retry: true });
-        } finally {
-          done();
-          if (open) {
+  let wakeProducer: (() => void) | undefined;
+  const wake = () => {
+    wakeProducer?.();
+    wakeProducer = undefined;
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        cancel.signal.addEventListener('abort', wake, { once: true });
+        const send = async (event: unknown) => {
+          if (!open) return;
+          try {
+            controller.enqueue(encoder.encode(sseFrame(event)));
+          } catch {
             open = false;
-            try {
-              controller.close();
-            } catch {
-              // already errored or cancelled
+            return;
+          }
+          // Wait for the reader; a client that left (signal aborted) is not waited for.
+          while (open && !cancel.signal.aborted && (controller.desiredSize ?? 1) <= 0) await new Promise<void>((resolve) => (wakeProducer = resolve));
+        };
+        void (async () => {
+          try {
+            for await (const event of events) await send(event);
+          } catch (error) {
+            // A failure outside the responder (e.g. the store while saving the user message): say so, keep the log.
+            logger.error(`ChatKit stream failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+            await send({ type: 'error', code: 'stream.error', allow_retry: true });
+          } finally {
+            done();
+            if (open) {
+              open = false;
+              try {
+                controller.close();
+              } catch {
+                // already errored or cancelled
+              }
             }
           }
-        }
-      })();
+        })();
+      },
+      pull: wake,
+      cancel() {
+        open = false;
+        wake();
+        cancel.abort();
+      },
     },
-    cancel() {
-      open = false;
-      cancel.abort();
-    },
-  });
+    { highWaterMark: 16 },
+  );
 }
 
 /** Adds the CORS headers for a listed cross-origin caller; same-origin answers are left as they are. */

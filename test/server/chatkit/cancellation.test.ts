@@ -200,3 +200,38 @@ describe('streaming transport', () => {
     expect(seen).toEqual(['thread.created', 'thread.item.done', 'stream_options', 'first', 'second']);
   });
 });
+
+describe('without the Node adapter (Workers, Deno, Bun)', () => {
+  it('an aborted request.signal runs the cancel path even if nobody reads the body', async () => {
+    const { createChatKitHandler } = await import('../../../src/server/chatkit/handler.js');
+    const { MemoryStore } = await import('../../../src/server/chatkit/store/memory-store.js');
+    const store = new MemoryStore();
+    let produced = 0;
+    const handler = createChatKitHandler({
+      store,
+      context: () => ({ userId: 'u1' }),
+      async *respond(thread, _input, _context, { signal }) {
+        yield { type: 'thread.item.added', item: { type: 'assistant_message', id: 'partial', thread_id: thread.id, created_at: now(), content: [] } };
+        while (!signal.aborted) {
+          produced += 1;
+          yield { type: 'thread.item.updated', item_id: 'partial', update: { type: 'assistant_message.content_part.text_delta', content_index: 0, delta: 'x' } };
+        }
+      },
+    });
+    const controller = new AbortController();
+    const response = await handler(
+      new Request('http://localhost/api/chatkit', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ type: 'threads.create', params: { input: userInput('Hi') } }), signal: controller.signal }),
+    );
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    await until(() => produced > 0);
+    const producedBeforeAbort = produced;
+    expect(producedBeforeAbort).toBeLessThan(40); // back-pressure: an unread stream does not buffer without bound
+    controller.abort();
+    const context = { userId: 'u1' };
+    const threads = await store.loadThreads(1, null, 'desc', context);
+    const threadId = threads.data[0]!.id;
+    await until(async () => (await store.loadThreadItems(threadId, null, 1, 'desc', context)).data[0]?.type === 'sdk_hidden_context');
+    const partial = await store.loadItem(threadId, 'partial', context);
+    expect(partial.type === 'assistant_message' && partial.content[0]!.text).toBe('x'.repeat(producedBeforeAbort));
+  });
+});
