@@ -154,3 +154,16 @@ describe('PostgresStore faults', () => {
     await store.close();
   });
 });
+
+describe('the PostgreSQL test harness', () => {
+  it('fails (does not skip) without PostgreSQL binaries, saying to run npm run setup', async () => {
+    const saved = process.env.PG_BIN;
+    process.env.PG_BIN = '/nonexistent/postgresql/bin';
+    try {
+      await expect(startPostgresCluster()).rejects.toThrow(/run `npm run setup`.*PG_BIN/);
+    } finally {
+      if (saved === undefined) delete process.env.PG_BIN;
+      else process.env.PG_BIN = saved;
+    }
+  });
+});

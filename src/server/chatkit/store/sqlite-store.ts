@@ -46,17 +46,25 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/** Whether `error` (or one of its causes) says that package `name` is not installed. */
+function isModuleNotFound(error: unknown, name: string): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const code = (current as NodeJS.ErrnoException).code;
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && current.message.includes(name)) return true;
+    if (new RegExp(`Cannot find (package|module) '${name}'`).test(current.message)) return true;
+  }
+  return false;
+}
+
 /** better-sqlite3's constructor, imported on first use so that importing the store never needs the native module. */
 async function loadBetterSqlite(): Promise<new (filename: string) => BetterSqliteDatabase> {
   try {
     const module = (await import('better-sqlite3')) as unknown as { default: new (filename: string) => BetterSqliteDatabase };
     return module.default;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const fix =
-      code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND'
-        ? 'it is not installed: run `npm install better-sqlite3@12`'
-        : 'its native module did not load (built for another Node version?): run `npm rebuild better-sqlite3`';
+    const fix = isModuleNotFound(error, 'better-sqlite3')
+      ? 'it is not installed: run `npm install better-sqlite3@12`'
+      : 'its native module did not load (built for another Node version?): run `npm rebuild better-sqlite3`';
     throw new Error(`SqliteStore needs the better-sqlite3 package, and ${fix} — or pass another store (MemoryStore, PostgresStore).`, {
       cause: error,
     });
