@@ -154,7 +154,7 @@ on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${load}. A
 \`@openai/agents\` Agent on the offline fake model (test/fixtures/fake-model.ts), whose first token comes ${FIRST_TOKEN_MS} ms after
 the model is called. Each request is a \`threads.create\` with one message (${WARMUP} warm-up requests first, then ${requests}
 measured, one at a time); client and server share one process, so every figure is one clock.
-**first byte**: request sent → first SSE bytes (\`thread.created\`, after the user message is saved).
+**first byte**: request sent → first SSE bytes (\`thread.created\`).
 **first token**: request sent → first \`assistant_message.content_part.text_delta\` at the client.
 **model's own first token**: the fake model's call → its first text chunk.
 **overhead** = first token − the model's own first token, per request: parsing and validating the request, the
@@ -165,6 +165,10 @@ cookie, the store (thread, user message, history), converting history, the Agent
 ${cells.map((row) => `| ${row.join(' | ')} |`).join('\n')}
 
 ${verdict.map((v) => `- ${v}`).join('\n')}
+
+SqliteStore writes the thread and the user message before the model is called, each a transaction synced to disk
+(WAL, \`synchronous=FULL\`: what makes an acknowledged item survive a crash); its overhead is mostly those syncs, and
+grows with a slow or busy disk. MemoryStore shows what the handler, the Agents SDK and HTTP cost without them.
 ${SECTION_END}`;
   return { rows, text, markdown, ok };
 }
