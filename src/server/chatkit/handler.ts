@@ -209,6 +209,8 @@ async function readBody(request: Request, maxBytes: number): Promise<Record<stri
 function toHttpError(error: unknown, logger: SessionLogger): HttpError {
   if (error instanceof HttpError) {
     if (error.status >= 500) logger.error(`ChatKit request refused: ${error.message}`);
+    // The shared rate limiter words its refusal for the session routes.
+    if (error.status === 429) return new HttpError(429, error.message.replace('session requests', 'ChatKit requests'), { ...error.headers });
     return error;
   }
   if (error instanceof NotFoundError) return new HttpError(404, error.message);

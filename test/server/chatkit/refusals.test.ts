@@ -193,3 +193,31 @@ describe('two-user isolation: user A gets 404 for everything of user B', () => {
     expect(COOKIE_SECRET.length).toBeGreaterThanOrEqual(32);
   });
 });
+
+describe('shared protections (as createSessionHandler)', () => {
+  it('rate limits per user with 429 and Retry-After', async () => {
+    const { client } = await startChatKit({ rateLimit: { perUser: { limit: 2, windowMs: 60_000 } } });
+    const user = client();
+    expect((await user.post({ type: 'threads.list', params: {} })).status).toBe(200);
+    expect((await user.post({ type: 'threads.list', params: {} })).status).toBe(200);
+    const third = await user.post({ type: 'threads.list', params: {} });
+    expect(third.status).toBe(429);
+    expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(third.json.error).toMatch(/Too many ChatKit requests for this user.*rateLimit.perUser/);
+    expect((await client().post({ type: 'threads.list', params: {} })).status).toBe(200); // another user is not affected
+  });
+
+  it('answers a listed origin\'s preflight and streams with CORS headers; refuses other origins with 403', async () => {
+    const { url, client } = await startChatKit({ allowedOrigins: ['https://app.example.com'] });
+    const preflight = await fetch(url, { method: 'OPTIONS', headers: { Origin: 'https://app.example.com', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    const stream = await client().post({ type: 'threads.create', params: { input: userInput('Hi') } }, { headers: { Origin: 'https://app.example.com' } });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(stream.headers.get('access-control-allow-credentials')).toBe('true');
+    const foreign = await client().post({ type: 'threads.list', params: {} }, { headers: { Origin: 'https://evil.example' } });
+    expect(foreign.status).toBe(403);
+    expect(foreign.json.error).toMatch(/allowedOrigins/);
+  });
+});
