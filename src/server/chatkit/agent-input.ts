@@ -10,6 +10,7 @@
  * Only types come from `@openai/agents` here, so importing this file loads nothing of the SDK.
  */
 import type { AgentInputItem, UserMessageItem as AgentUserMessage } from '@openai/agents';
+import type { Store, StoreContext } from './store/store.js';
 import type {
   AssistantMessageItem,
   Attachment,
@@ -229,4 +230,27 @@ const defaultConverter = new ThreadItemConverter();
 /** Converts thread items with the default {@link ThreadItemConverter} (`simple_to_agent_input`). */
 export function simpleToAgentInput(threadItems: readonly ThreadItem[] | ThreadItem): Promise<AgentInputItem[]> {
   return defaultConverter.toAgentInput(threadItems);
+}
+
+const HISTORY_PAGE_SIZE = 100;
+
+/** Every item of the thread, oldest first (or the latest `limit` ones). */
+export async function loadThreadHistory<TContext extends StoreContext>(
+  store: Store<TContext>,
+  threadId: string,
+  context: TContext,
+  limit?: number,
+): Promise<ThreadItem[]> {
+  if (limit !== undefined) {
+    const page = await store.loadThreadItems(threadId, null, limit, 'desc', context);
+    return page.data.reverse();
+  }
+  const items: ThreadItem[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const page = await store.loadThreadItems(threadId, after, HISTORY_PAGE_SIZE, 'asc', context);
+    items.push(...page.data);
+    if (!page.has_more || page.data.length === 0) return items;
+    after = page.after ?? page.data[page.data.length - 1]!.id;
+  }
 }

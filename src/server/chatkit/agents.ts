@@ -23,7 +23,7 @@ import {
   type StreamedRunResult,
 } from '@openai/agents';
 import { AgentContext, secondsSince } from './agent-context.js';
-import { ThreadItemConverter } from './agent-input.js';
+import { ThreadItemConverter, loadThreadHistory } from './agent-input.js';
 import { ResponseStreamConverter, convertAnnotation, convertContent, defaultResponseConverter, type RawContentPart, type RawEvent } from './response-converter.js';
 import type { Store, StoreContext, StoreItemType } from './store/store.js';
 import type {
@@ -40,7 +40,7 @@ import type {
 
 export { AgentContext, type AgentContextInit, type ClientToolCall } from './agent-context.js';
 export { ResponseStreamConverter, accumulateText } from './response-converter.js';
-export { ThreadItemConverter, simpleToAgentInput, ConverterNotImplementedError, type AgentInputResult, type AgentUserContent } from './agent-input.js';
+export { ThreadItemConverter, simpleToAgentInput, loadThreadHistory, ConverterNotImplementedError, type AgentInputResult, type AgentUserContent } from './agent-input.js';
 
 /** A streamed run as `streamAgentResponse` reads it: the SDK's `StreamedRunResult` (anything with `toStream()`). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -419,29 +419,6 @@ export interface AgentResponderOptions<TContext extends StoreContext = StoreCont
    * not retryable. Return `null` to rethrow instead (the server then answers its generic stream error).
    */
   guardrailError?: (error: InputGuardrailTripwireTriggered | OutputGuardrailTripwireTriggered<never>) => ErrorEvent | null;
-}
-
-const PAGE_SIZE = 100;
-
-/** Every item of the thread, oldest first (or the latest `limit` ones). */
-export async function loadThreadHistory<TContext extends StoreContext>(
-  store: Store<TContext>,
-  threadId: string,
-  context: TContext,
-  limit?: number,
-): Promise<ThreadItem[]> {
-  if (limit !== undefined) {
-    const page = await store.loadThreadItems(threadId, null, limit, 'desc', context);
-    return page.data.reverse();
-  }
-  const items: ThreadItem[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const page = await store.loadThreadItems(threadId, after, PAGE_SIZE, 'asc', context);
-    items.push(...page.data);
-    if (!page.has_more || page.data.length === 0) return items;
-    after = page.after ?? page.data[page.data.length - 1]!.id;
-  }
 }
 
 function defaultGuardrailError(error: InputGuardrailTripwireTriggered | OutputGuardrailTripwireTriggered<never>): ErrorEvent {

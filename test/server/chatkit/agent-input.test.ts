@@ -1,7 +1,8 @@
 // Thread items → Agents SDK input: chatkit-python's tests/test_agents.py converter cases, rewritten for the
 // @openai/agents (TypeScript) input format.
 import { describe, expect, it } from 'vitest';
-import { ConverterNotImplementedError, ThreadItemConverter, simpleToAgentInput } from '../../../src/server/chatkit/agent-input.js';
+import { ConverterNotImplementedError, ThreadItemConverter, loadThreadHistory, simpleToAgentInput } from '../../../src/server/chatkit/agent-input.js';
+import { MemoryStore } from '../../../src/server/chatkit/store/memory-store.js';
 import type {
   AssistantMessageItem,
   ClientToolCallItem,
@@ -191,5 +192,18 @@ describe('ThreadItemConverter', () => {
     expect(input).toEqual([
       userText('A message was displayed to the user that the following task was performed:\n<Task>\nSearched: the docs\n</Task>'),
     ]);
+  });
+});
+
+describe('loadThreadHistory', () => {
+  it('pages through every item of the thread, oldest first, or takes the latest `limit`', async () => {
+    const store = new MemoryStore();
+    const context = { userId: 'u1' };
+    await store.saveThread({ id: threadId, created_at: createdAt, status: { type: 'active' }, metadata: {} }, context);
+    for (let i = 0; i < 250; i++) await store.addThreadItem(threadId, { ...userMessage(`m${i}`), id: `msg_${i}` }, context);
+    const all = await loadThreadHistory(store, threadId, context);
+    expect(all.map((item) => item.id)).toEqual(Array.from({ length: 250 }, (_, i) => `msg_${i}`));
+    const latest = await loadThreadHistory(store, threadId, context, 3);
+    expect(latest.map((item) => item.id)).toEqual(['msg_247', 'msg_248', 'msg_249']);
   });
 });
