@@ -48,6 +48,7 @@ export { defaultGenerateId, NotFoundError, StoreUnavailableError, type Order, ty
 // Agents: @openai/agents is loaded when an agent first runs (agents-lazy.ts); the helpers below need only its types.
 export { agentResponder, streamAgentResponse } from './chatkit/agents-lazy.js';
 export { AgentContext, type AgentContextInit, type ClientToolCall } from './chatkit/agent-context.js';
-export { ThreadItemConverter, simpleToAgentInput, ConverterNotImplementedError, type AgentInputResult, type AgentUserContent } from './chatkit/agent-input.js';
+export { ThreadItemConverter, simpleToAgentInput, loadThreadHistory, ConverterNotImplementedError, type AgentInputResult, type AgentUserContent } from './chatkit/agent-input.js';
+export { ResponseStreamConverter, accumulateText } from './chatkit/response-converter.js';
 export type { AgentResponderOptions, AgentRespond, StreamAgentResponseOptions, StreamedRun } from './chatkit/agents.js';
 export { chatkitServer } from './vite-plugin.js';
