@@ -102,7 +102,7 @@ describe('PostgresStore faults', () => {
     expect(killed).toBe(1);
     const error = await append;
     expect(error).toBeInstanceOf(StoreUnavailableError);
-    expect((error as Error).message).toMatch(/PostgreSQL at 127\.0\.0\.1:\d+ is unavailable.*nothing of this call was written/);
+    expect((error as Error).message).toMatch(/PostgreSQL at 127\.0\.0\.1:\d+ is unavailable \((57P01: terminating connection|Connection terminated).*\); nothing of this call was written/);
     await blocker.query('rollback');
     await blocker.end();
     await admin.end();
