@@ -1,11 +1,11 @@
 // createChatKitHandler({ agent }) end to end over real HTTP, with an Agent on the offline fake model: streamed
 // deltas as the Python SDK sends them, history, server and client tools, widgets from tools, reasoning, a model
 // error and guardrails leaving a consistent thread, and a client disconnect stopping the run.
-import { Agent, setTracingDisabled, tool, type InputGuardrail, type OutputGuardrail } from '@openai/agents';
+import { Agent, Runner, setTracingDisabled, tool, type InputGuardrail, type OutputGuardrail } from '@openai/agents';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { AgentContext } from '../../../src/server/chatkit/agents.js';
-import { fakeModel, type FakeModelOptions } from '../../fixtures/fake-model.js';
+import { agentResponder, type AgentContext } from '../../../src/server/chatkit/agents.js';
+import { fakeModel, fakeModelProvider, type FakeModelOptions } from '../../fixtures/fake-model.js';
 import { readEvents, startChatKit, userInput, type WireEvent } from './chatkit-client.js';
 
 beforeAll(() => setTracingDisabled(true));
@@ -62,6 +62,33 @@ describe('createChatKitHandler({ agent })', () => {
       { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Second' }] },
     ]);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:/);
+  });
+
+  it('streams models that send no Responses events (Chat Completions, other providers) the same way', async () => {
+    const { client, items } = await startAgent({ reply: 'Hello, world!', responsesEvents: false });
+    const answer = await client.createThread('Hi');
+    expect(kinds(answer.events).slice(2)).toEqual([
+      'stream_options',
+      'thread.item.added:assistant_message',
+      'assistant_message.content_part.added',
+      'assistant_message.content_part.text_delta',
+      'assistant_message.content_part.text_delta',
+      'assistant_message.content_part.done',
+      'thread.item.done:assistant_message',
+    ]);
+    expect(answer.events.at(-1)!.item).toMatchObject({ id: expect.stringMatching(/^msg_[0-9a-f]{32}$/), content: [{ type: 'output_text', text: 'Hello, world!', annotations: [] }] });
+    expect((await items(answer.threadId)).map((item) => item.type)).toEqual(['user_message', 'assistant_message']);
+  });
+
+  it('runs through the Runner, run options and history limit given to agentResponder', async () => {
+    const provider = fakeModelProvider({ reply: (input) => `saw ${input.length} items` });
+    const runner = new Runner({ modelProvider: provider, tracingDisabled: true });
+    const agent = new Agent<AgentContext>({ name: 'Named model', instructions: 'x', model: 'some-model-name' });
+    const { client } = await startChatKit({ respond: agentResponder(agent, { runner, historyLimit: 2, runOptions: { maxTurns: 1 } }) }).then((started) => ({ client: started.client() }));
+    const { threadId } = await client.createThread('one');
+    const second = await client.post({ type: 'threads.add_user_message', params: { thread_id: threadId, input: userInput('two') } });
+    expect(second.events.at(-1)!.item.content[0].text).toBe('saw 2 items');
+    expect(provider.model.stats.requests).toHaveLength(2);
   });
 
   it('sends citations as annotations', async () => {
