@@ -267,7 +267,11 @@ export function createChatKitServer<TContext extends StoreContext = StoreContext
     let cancelled = false;
 
     try {
-      iterator = stream({ respond, options: respondOptions })[Symbol.asyncIterator]();
+      const events = stream({ respond, options: respondOptions });
+      if (typeof (events as Partial<AsyncIterable<ThreadStreamEvent>> | null)?.[Symbol.asyncIterator] !== 'function') {
+        throw new TypeError('respond (or action) must return an async iterable of ChatKit events: write it as an `async function*`');
+      }
+      iterator = events[Symbol.asyncIterator]();
       for (;;) {
         const step = await untilAborted(iterator.next(), signal);
         if (step === ABORTED) {

@@ -221,3 +221,12 @@ describe('shared protections (as createSessionHandler)', () => {
     expect(foreign.json.error).toMatch(/allowedOrigins/);
   });
 });
+
+describe('responder mistakes', () => {
+  it('a respond that returns no async iterable ends the stream with an error event and a log line that says how to write it', async () => {
+    const { client, logged } = await startChatKit({ respond: (() => ({ not: 'iterable' })) as never });
+    const { events } = await client().createThread();
+    expect(events.at(-1)).toEqual({ type: 'error', code: 'stream.error', allow_retry: true });
+    expect(logged.join('\n')).toMatch(/must return an async iterable.*async function\*/);
+  });
+});
