@@ -327,17 +327,36 @@ export async function* streamAgentResponse<TContext extends StoreContext>(
 
   // At runtime the run's stream is a Web ReadableStream (the SDK's shim type only declares its iterator).
   const reader = (result.toStream() as unknown as ReadableStream<RunStreamEvent>).getReader();
+  /** Whether the run's stream has ended (done or failed); otherwise leaving early must cancel it. */
   let runFinished = false;
-  const readRun = (): Promise<Merged> => reader.read().then((result) => ({ from: 'run' as const, result }));
+  const readRun = (): Promise<Merged> => {
+    const read = reader.read().then(
+      (result) => {
+        if (result.done) runFinished = true;
+        return { from: 'run' as const, result };
+      },
+      (error: unknown) => {
+        runFinished = true;
+        throw error;
+      },
+    );
+    // The read may fail while the consumer holds us at a `yield`: it is awaited later, never unhandled.
+    read.catch(() => undefined);
+    return read;
+  };
   const readTools = (): Promise<Merged> => context.events.next().then((result) => ({ from: 'tools' as const, result }));
   let nextRun = readRun();
   let nextTools = readTools();
+  let toolsOpen = true;
   try {
     try {
       for (;;) {
-        const merged = await Promise.race([nextTools, nextRun]);
+        const merged = await Promise.race(toolsOpen ? [nextTools, nextRun] : [nextRun]);
         if (merged.from === 'tools') {
-          if (merged.result.done) continue;
+          if (merged.result.done) {
+            toolsOpen = false;
+            continue;
+          }
           nextTools = readTools();
           yield* fromTools(merged.result.value);
           continue;
@@ -346,11 +365,9 @@ export async function* streamAgentResponse<TContext extends StoreContext>(
         nextRun = readRun();
         yield* fromRun(merged.result.value);
       }
-      runFinished = true;
       // Aborted (the client went away): nothing more to send or keep.
       if (result.cancelled) return;
     } catch (error) {
-      runFinished = true;
       if (isTripwire(error)) {
         for (const itemId of producedItems) yield { type: 'thread.item.removed', item_id: itemId };
         context.events.drain();

@@ -144,6 +144,30 @@ describe('streamAgentResponse: merging', () => {
     expect((await stream.next()).done).toBe(true);
   });
 
+  it('keeps a run failure for the next pull when it happens while the consumer holds a yield', async () => {
+    const { context } = makeContext();
+    const run = makeRun();
+    run.raw({ type: 'response.output_text.delta', item_id: 'm', content_index: 0, delta: 'Hi', output_index: 0 });
+    const stream = streamAgentResponse(context, run);
+    await stream.next();
+    run.fail(new Error('model down'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await expect(stream.next()).rejects.toThrow('model down');
+  });
+
+  it('cancels the run when converting one of its events fails', async () => {
+    class Broken extends ResponseStreamConverter {
+      override async urlCitationToAnnotation(): Promise<Annotation> {
+        throw new Error('broken converter');
+      }
+    }
+    const { context } = makeContext();
+    const run = makeRun();
+    run.raw({ type: 'response.output_text.annotation.added', annotation: { type: 'url_citation', url: 'https://x', title: 'x', start_index: 0, end_index: 1 }, content_index: 0, item_id: 'm', annotation_index: 0, output_index: 0 });
+    await expect(all(streamAgentResponse(context, run, { converter: new Broken() }))).rejects.toThrow('broken converter');
+    expect(run.streamCancelled).toBe(true);
+  });
+
   it('cancels the run when the consumer stops early', async () => {
     const { context } = makeContext();
     const run = makeRun();
