@@ -62,6 +62,8 @@ export interface ChatKitHandler {
   (request: Request, context?: RequestContext): Promise<Response>;
   /** `[path]`: adapters pass other paths on to the next middleware. */
   readonly paths: readonly string[];
+  /** Closes the default store if this handler opened it (graceful shutdown, tests); a `store` you passed is yours to close. */
+  close(): Promise<void>;
 }
 
 function fail(message: string): never {
@@ -89,8 +91,9 @@ export function createChatKitHandler<TContext extends StoreContext = StoreContex
   const cookie = createUserCookie({ name: config.cookieName, secrets: config.cookieSecrets, logger });
 
   let engine: Promise<ChatKitServer<TContext>> | undefined;
+  let ownStore: Store | undefined;
   const getEngine = () =>
-    (engine ??= buildEngine(options, logger).catch((error: unknown) => {
+    (engine ??= buildEngine(options, logger, (store) => (ownStore = store)).catch((error: unknown) => {
       engine = undefined; // e.g. better-sqlite3 installed after the first failure: try again on the next request
       throw error;
     }));
@@ -151,7 +154,13 @@ export function createChatKitHandler<TContext extends StoreContext = StoreContex
       return withCors(jsonResponse(refusal.status, { error: refusal.message }, Object.entries(refusal.headers)), corsOrigin);
     }
   };
-  return Object.assign(handler, { paths: Object.freeze([path]) });
+  const close = async () => {
+    const store = ownStore;
+    ownStore = undefined;
+    engine = undefined;
+    await store?.close?.();
+  };
+  return Object.assign(handler, { paths: Object.freeze([path]), close });
 }
 
 /** Validates the options shared with createSessionHandler through its own validation (one set of rules). */
@@ -173,12 +182,21 @@ function sharedOptions<TContext extends StoreContext>(options: ChatKitHandlerOpt
 }
 
 /** The store (default SqliteStore) and responder (default agentResponder), loaded on first use. */
-async function buildEngine<TContext extends StoreContext>(options: ChatKitHandlerOptions<TContext>, logger: SessionLogger): Promise<ChatKitServer<TContext>> {
-  const store = options.store ?? ((await defaultStore()) as unknown as Store<TContext>);
+async function buildEngine<TContext extends StoreContext>(
+  options: ChatKitHandlerOptions<TContext>,
+  logger: SessionLogger,
+  opened: (store: Store) => void,
+): Promise<ChatKitServer<TContext>> {
   let respond = options.respond;
   if (!respond) {
-    const agents = await loadAgents();
+    const agents = await loadAgents(); // first, so that a missing SDK does not leave a store opened behind
     respond = agents.agentResponder<TContext>(options.agent!) as Respond<TContext>;
+  }
+  let store = options.store;
+  if (!store) {
+    const created = await defaultStore();
+    opened(created);
+    store = created as unknown as Store<TContext>;
   }
   return createChatKitServer<TContext>({ ...options, store, respond, logger });
 }

@@ -44,5 +44,8 @@ describe('default store', () => {
     const second = createChatKitHandler(options); // a restarted server on the same file
     const thread = await (await post(second, { type: 'threads.get_by_id', params: { thread_id: threadId } })).json();
     expect(thread.items.data.map((item: { type: string }) => item.type)).toEqual(['user_message', 'assistant_message']);
+    await first.close(); // closes the store the handler opened
+    await second.close();
+    await second.close(); // idempotent
   });
 });
