@@ -47,7 +47,9 @@ export function chatkitServer<TContext extends StoreContext = StoreContext>(opti
       warn: (message: string) => server.config.logger.warn(message, { timestamp: true }),
       error: (message: string) => server.config.logger.error(message, { timestamp: true }),
     };
-    server.middlewares.use(toNodeListener(createChatKitHandler<TContext>({ ...options, logger })));
+    const handler = createChatKitHandler<TContext>({ ...options, logger });
+    server.httpServer?.once('close', () => void handler.close().catch(() => {}));
+    server.middlewares.use(toNodeListener(handler));
   };
   return { name: 'managed-chatkit:chatkit-server', configureServer: mount, configurePreviewServer: mount };
 }
