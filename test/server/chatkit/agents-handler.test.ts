@@ -1,10 +1,10 @@
 // createChatKitHandler({ agent }) end to end over real HTTP, with an Agent on the offline fake model: streamed
 // deltas as the Python SDK sends them, history, server and client tools, widgets from tools, reasoning, a model
 // error and guardrails leaving a consistent thread, and a client disconnect stopping the run.
-import { Agent, Runner, setTracingDisabled, tool, type InputGuardrail, type OutputGuardrail } from '@openai/agents';
+import { Agent, Runner, run, setTracingDisabled, tool, type InputGuardrail, type OutputGuardrail } from '@openai/agents';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { agentResponder, type AgentContext } from '../../../src/server/chatkit/agents.js';
+import { AgentContext, agentResponder, loadThreadHistory, simpleToAgentInput, streamAgentResponse } from '../../../src/server/chatkit/agents.js';
 import { fakeModel, fakeModelProvider, type FakeModelOptions } from '../../fixtures/fake-model.js';
 import { readEvents, startChatKit, userInput, type WireEvent } from './chatkit-client.js';
 
@@ -89,6 +89,24 @@ describe('createChatKitHandler({ agent })', () => {
     const second = await client.post({ type: 'threads.add_user_message', params: { thread_id: threadId, input: userInput('two') } });
     expect(second.events.at(-1)!.item.content[0].text).toBe('saw 2 items');
     expect(provider.model.stats.requests).toHaveLength(2);
+  });
+
+  it('runs a multi-agent workflow written as respond (the docs example): a hidden classifier, then a streamed agent', async () => {
+    const classifier = new Agent({ name: 'Classifier', model: fakeModel({ reply: 'billing' }) });
+    const billing = new Agent<AgentContext>({ name: 'Billing', model: fakeModel({ reply: 'Your invoice is attached.' }) });
+    const support = new Agent<AgentContext>({ name: 'Support', model: fakeModel({ reply: 'Try turning it off and on.' }) });
+    const started = await startChatKit({
+      async *respond(thread, _input, context, { store, signal, generateId }) {
+        const history = await simpleToAgentInput(await loadThreadHistory(store, thread.id, context));
+        const { finalOutput } = await run(classifier, history, { signal });
+        const agentContext = new AgentContext({ thread, store, requestContext: context, generateId });
+        const agent = finalOutput === 'billing' ? billing : support;
+        yield* streamAgentResponse(agentContext, await run(agent, history, { stream: true, signal, context: agentContext }));
+      },
+    });
+    const answer = await started.client().createThread('Where is my invoice?');
+    const texts = answer.events.filter((event) => event.type === 'thread.item.done' && event.item.type === 'assistant_message').map((event) => event.item.content[0].text);
+    expect(texts).toEqual(['Your invoice is attached.']);
   });
 
   it('sends citations as annotations', async () => {
