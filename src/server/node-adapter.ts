@@ -167,7 +167,9 @@ async function streamWebResponse(response: Response, body: ReadableStream<Uint8A
     for (;;) {
       const { done, value } = await reader.read();
       if (done || res.destroyed) break;
-      if (!res.write(value)) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
+      const drained = res.write(value);
+      (res as { flush?: () => void }).flush?.(); // Express's compression() buffers until flushed
+      if (!drained) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
     }
   } catch {
     // the body errored or was cancelled because the client left: nothing more to send

@@ -235,3 +235,45 @@ describe('without the Node adapter (Workers, Deno, Bun)', () => {
     expect(partial.type === 'assistant_message' && partial.content[0]!.text).toBe('x'.repeat(producedBeforeAbort));
   });
 });
+
+describe('Express and Connect', () => {
+  it('streams behind express.json(), falls through for other paths, and flushes each event for compression middleware', async () => {
+    const express = (await import('express')).default;
+    const { createServer } = await import('node:http');
+    const { listen } = await import('../../fixtures/listen.js');
+    const { createChatKitHandler } = await import('../../../src/server/chatkit/handler.js');
+    const { MemoryStore } = await import('../../../src/server/chatkit/store/memory-store.js');
+    const { toNodeListener } = await import('../../../src/server/node-adapter.js');
+    const { ChatKitClient, COOKIE_SECRET } = await import('./chatkit-client.js');
+
+    let flushes = 0;
+    const app = express();
+    app.use((_req, res, next) => {
+      (res as unknown as { flush: () => void }).flush = () => void (flushes += 1); // what compression() adds
+      next();
+    });
+    app.use(express.json());
+    app.use(
+      toNodeListener(
+        createChatKitHandler({
+          store: new MemoryStore(),
+          cookieSecret: COOKIE_SECRET,
+          async *respond() {
+            yield { type: 'progress_update', text: 'one' };
+          },
+        }),
+      ),
+    );
+    app.get('/health', (_req, res) => void res.send('ok'));
+    const server = await listen(createServer(app));
+    try {
+      const client = new ChatKitClient(`${server.url}/api/chatkit`);
+      const { events } = await client.createThread();
+      expect(events.map((event) => event.type)).toEqual(['thread.created', 'thread.item.done', 'stream_options', 'progress_update']);
+      expect(flushes).toBeGreaterThanOrEqual(4);
+      expect(await (await fetch(`${server.url}/health`)).text()).toBe('ok');
+    } finally {
+      await server.close();
+    }
+  });
+});
