@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../../src/server/chatkit/store/schema.js';
 import { SqliteStore } from '../../../src/server/chatkit/store/sqlite-store.js';
@@ -17,8 +18,28 @@ describeStore(
   async () => shared?.close(),
 );
 
+/** Reads a pragma on the store's own connection (synchronous, busy_timeout and foreign_keys are per connection). */
+class ProbedSqliteStore extends SqliteStore {
+  pragma(name: 'synchronous' | 'busy_timeout' | 'foreign_keys' | 'journal_mode'): Promise<unknown> {
+    return this.query(async (db) => Object.values((await sql<Record<string, unknown>>`${sql.raw(`pragma ${name}`)}`.execute(db)).rows[0]!)[0]);
+  }
+}
+
 describe('SqliteStore', () => {
   const user = { userId: 'u1' };
+
+  it('runs with synchronous=FULL by default (NORMAL on request), busy_timeout and foreign keys on its connection', async () => {
+    const full = new ProbedSqliteStore(join(dir, 'pragmas-full.db'));
+    expect(await full.pragma('journal_mode')).toBe('wal');
+    expect(await full.pragma('synchronous')).toBe(2);
+    expect(await full.pragma('busy_timeout')).toBe(5000);
+    expect(await full.pragma('foreign_keys')).toBe(1);
+    await full.close();
+    const normal = new ProbedSqliteStore(join(dir, 'pragmas-normal.db'), { synchronous: 'normal', busyTimeoutMs: 250 });
+    expect(await normal.pragma('synchronous')).toBe(1);
+    expect(await normal.pragma('busy_timeout')).toBe(250);
+    await normal.close();
+  });
 
   it('creates the parent directory and the file on first use, in WAL mode with synchronous=FULL', async () => {
     const path = join(dir, 'nested', 'deeper', 'chatkit.db');
