@@ -25,6 +25,7 @@ export {
   createChatKitServer,
   saveCancelledStream,
   DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
   DEFAULT_ERROR_MESSAGE,
   STREAM_CANCELLED_CONTEXT,
   type AttachmentStore,

@@ -40,8 +40,8 @@ const action = z.object({
   payload: z.unknown().default(null),
 });
 
-/** A page size: 0 or absent means the default (20). */
-const limit = z.int().min(0).max(1000).nullish();
+/** A page size: 0 or absent means the default (20); the server caps it at MAX_PAGE_SIZE. */
+const limit = z.int().min(0).nullish();
 const order = z.enum(['asc', 'desc']).default('desc');
 const cursor = text.nullish();
 

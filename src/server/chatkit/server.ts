@@ -28,6 +28,8 @@ import { toThreadResponse, toWire } from './wire.js';
 
 /** Items per page when a request gives no `limit` (chatkit-python's `DEFAULT_PAGE_SIZE`). */
 export const DEFAULT_PAGE_SIZE = 20;
+/** The largest page one request gets; a larger `limit` is capped (the client pages on with `after`). */
+export const MAX_PAGE_SIZE = 1000;
 /** Shown by ChatKit for an error event without a message of your own (chatkit-python's `DEFAULT_ERROR_MESSAGE`). */
 export const DEFAULT_ERROR_MESSAGE = 'An error occurred when generating a response.';
 /** Content of the hidden item saved when a stream is cancelled, so the next answer does not continue the old one. */
@@ -157,12 +159,12 @@ export function createChatKitServer<TContext extends StoreContext = StoreContext
       }
       case 'threads.list': {
         const { limit, after, order } = request.params;
-        const threads = await store.loadThreads(limit || DEFAULT_PAGE_SIZE, after ?? null, order, context);
+        const threads = await store.loadThreads(pageSize(limit), after ?? null, order, context);
         return { has_more: threads.has_more, after: threads.after, data: threads.data.map((thread) => toThreadResponse(thread)) };
       }
       case 'items.list': {
         const { thread_id, limit, after, order } = request.params;
-        const items = await store.loadThreadItems(thread_id, after ?? null, limit || DEFAULT_PAGE_SIZE, order, context);
+        const items = await store.loadThreadItems(thread_id, after ?? null, pageSize(limit), order, context);
         return { ...items, data: items.data.filter((item) => !isHiddenItem(item)) } satisfies Page<ThreadItem>;
       }
       case 'items.feedback': {
@@ -550,6 +552,11 @@ function decodeBase64(text: string): Uint8Array {
     throw new HttpError(400, 'Invalid input.transcribe request: params.audio_base64: expected base64-encoded audio');
   }
   return Uint8Array.from(atob(compact), (char) => char.charCodeAt(0));
+}
+
+/** `limit || DEFAULT_PAGE_SIZE` as the Python SDK reads it, capped at {@link MAX_PAGE_SIZE}. */
+function pageSize(limit: number | null | undefined): number {
+  return Math.min(limit || DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
 }
 
 function now(): string {

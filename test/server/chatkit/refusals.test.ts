@@ -23,7 +23,7 @@ describe('malformed requests → 400 naming the field', () => {
     ['content that is not a list', { type: 'threads.add_user_message', params: { thread_id: 't', input: { content: 'hi' } } }, /params\.input\.content: expected array, received string/],
     ['a wrong order', { type: 'items.list', params: { thread_id: 't', order: 'newest' } }, /params\.order: expected one of "asc", "desc"/],
     ['a fractional limit', { type: 'threads.list', params: { limit: 2.5 } }, /params\.limit: expected int/],
-    ['a huge limit', { type: 'threads.list', params: { limit: 100000 } }, /params\.limit: Too big/i],
+    ['a negative limit', { type: 'threads.list', params: { limit: -1 } }, /params\.limit: Too small/i],
     ['a wrong feedback kind', { type: 'items.feedback', params: { thread_id: 't', item_ids: ['a'], kind: 'meh' } }, /params\.kind: expected one of "positive", "negative"/],
     ['item_ids not a list', { type: 'items.feedback', params: { thread_id: 't', item_ids: 'a', kind: 'positive' } }, /params\.item_ids: expected array, received string/],
     ['an action without type', { type: 'threads.custom_action', params: { thread_id: 't', action: {} } }, /params\.action\.type: required \(string\)/],
@@ -43,6 +43,18 @@ describe('malformed requests → 400 naming the field', () => {
       expect(answer.text).not.toMatch(/at .*\.ts:\d+|ZodError/);
     });
   }
+
+  it('a limit above 1000 is capped, not refused (the client pages on with after)', async () => {
+    const { client, store } = await startChatKit();
+    const user = client();
+    const { threadId } = await user.createThread();
+    const calls: number[] = [];
+    const original = store.loadThreadItems.bind(store);
+    store.loadThreadItems = (id, after, limit, order, context) => (calls.push(limit), original(id, after, limit, order, context));
+    const answer = await user.post({ type: 'items.list', params: { thread_id: threadId, limit: 100000 } });
+    expect(answer.status).toBe(200);
+    expect(calls).toEqual([1000]);
+  });
 
   it('unknown fields are ignored, as pydantic does; defaults are applied', async () => {
     let seenInput: unknown;
