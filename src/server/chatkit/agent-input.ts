@@ -243,7 +243,7 @@ export async function loadThreadHistory<TContext extends StoreContext>(
 ): Promise<ThreadItem[]> {
   if (limit !== undefined) {
     const page = await store.loadThreadItems(threadId, null, limit, 'desc', context);
-    return page.data.reverse();
+    return [...page.data].reverse();
   }
   const items: ThreadItem[] = [];
   let after: string | null = null;

@@ -48,6 +48,8 @@ export type StreamedRun = Pick<StreamedRunResult<any, any>, 'toStream'> & { read
 
 export interface StreamAgentResponseOptions {
   converter?: ResponseStreamConverter;
+  /** The thread's items, oldest first, when the caller has just loaded them (saves a store read). */
+  threadItems?: readonly ThreadItem[];
 }
 
 const now = () => new Date().toISOString();
@@ -91,8 +93,9 @@ export async function* streamAgentResponse<TContext extends StoreContext>(
   let plainMessage: AssistantMessageItem | null = null;
 
   // Continue the workflow the last turn left open (also when a client tool call followed it).
-  const lastItems = await context.store.loadThreadItems(thread.id, null, 2, 'desc', context.requestContext);
-  const [lastItem, secondLastItem] = lastItems.data;
+  const [lastItem, secondLastItem] = options.threadItems
+    ? options.threadItems.slice(-2).reverse()
+    : (await context.store.loadThreadItems(thread.id, null, 2, 'desc', context.requestContext)).data;
   const storedWorkflow = lastItem?.type === 'workflow' ? lastItem
     : lastItem?.type === 'client_tool_call' && secondLastItem?.type === 'workflow' ? secondLastItem
       : null;
@@ -474,7 +477,7 @@ export function agentResponder<TContext extends StoreContext = StoreContext>(
     const runOptions = { ...options.runOptions, stream: true as const, signal, context: agentContext };
     const result = options.runner ? await options.runner.run(agent, input, runOptions) : await run(agent, input, runOptions);
     try {
-      yield* streamAgentResponse(agentContext, result, { converter: options.responseConverter });
+      yield* streamAgentResponse(agentContext, result, { converter: options.responseConverter, threadItems: history });
     } catch (error) {
       if (!isTripwire(error)) throw error;
       const event = (options.guardrailError ?? defaultGuardrailError)(error as InputGuardrailTripwireTriggered);

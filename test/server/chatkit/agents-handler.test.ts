@@ -214,6 +214,36 @@ describe('createChatKitHandler({ agent })', () => {
     expect(stored[1]).toMatchObject({ status: 'completed', output: { text: 'hello' } });
   });
 
+  it('keeps a workflow open across a client tool call and finishes it in place on the next turn', async () => {
+    const lookup = tool({
+      name: 'read_page',
+      description: 'Reads the page in the browser',
+      parameters: z.object({}),
+      async execute(_args, runContext) {
+        const ctx = runContext!.context as AgentContext;
+        await ctx.addWorkflowTask({ type: 'custom', title: 'Reading the page' });
+        ctx.clientToolCall = { name: 'read_page', arguments: {} };
+        return 'asked the client';
+      },
+    });
+    const { client, items } = await startAgent(
+      { reply: 'The page is about cats.', toolCall: { name: 'read_page', arguments: {} } },
+      { tools: [lookup], toolUseBehavior: { stopAtToolNames: ['read_page'] } },
+    );
+    const first = await client.createThread('What is this page about?');
+    expect(kinds(first.events).slice(2)).toEqual(['stream_options', 'thread.item.added:workflow', 'thread.item.done:client_tool_call']);
+    const workflowId = first.events[3]!.item.id;
+    expect((await items(first.threadId)).map((item) => item.type)).toEqual(['user_message', 'workflow', 'client_tool_call']);
+
+    const second = await client.post({ type: 'threads.add_client_tool_output', params: { thread_id: first.threadId, result: { text: 'cats' } } });
+    const replaced = second.events.find((event) => event.type === 'thread.item.replaced');
+    expect(replaced?.item).toMatchObject({ id: workflowId, workflow: { type: 'custom', expanded: false, summary: { duration: expect.any(Number) }, tasks: [{ title: 'Reading the page' }] } });
+    expect(kinds(second.events).at(-1)).toBe('thread.item.done:assistant_message');
+    const stored = await items(first.threadId);
+    expect(stored.map((item) => item.type)).toEqual(['user_message', 'workflow', 'client_tool_call', 'assistant_message']);
+    expect(stored[1]).toMatchObject({ id: workflowId, workflow: { summary: { duration: expect.any(Number) } } });
+  });
+
   it('ends a model failure mid-answer with a retryable error and leaves a thread that loads and continues', async () => {
     const { client, items, model } = await startAgent({ reply: 'one two three four five', failAfter: 2, tokenMs: 20 });
     const answer = await client.createThread('Go');
