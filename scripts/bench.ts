@@ -11,6 +11,9 @@
  * Latency patterns: (a) OpenAI's documented sequential code, (b) <managed-chatkit>, (b') the same in markup with its
  * bundle still loading, (c) a hand-written parallel floor. Read docs/performance.md for what the columns mean.
  *
+ * Last, the ChatKit server phase (scripts/bench-server.ts): request → first token through createChatKitHandler({ agent })
+ * on the offline fake model, against the model's own first token.
+ *
  * Prints tables, writes the same results to docs/performance.md, exits 1 when a hard invariant fails (script requests
  * for 10 elements ≠ 1; requests from a lazy element below the fold or a closed launcher ≠ 0), 2 on an error or when
  * the run overruns its deadline.
@@ -30,6 +33,7 @@ import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { benchServer } from './bench-server.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST_BUNDLE = join(ROOT, 'dist', 'managed-chatkit.bundle.js');
@@ -62,6 +66,8 @@ const MIN_LOADS = 3;
 const LATENCY_BUDGET_MS = 110_000;
 /** The extra 1000 connect/disconnect cycles run only when the run has taken less than this so far. */
 const EXTRA_CYCLES_BEFORE_MS = 140_000;
+/** The ChatKit server phase (scripts/bench-server.ts) runs only when the run has taken less than this so far. */
+const SERVER_PHASE_BEFORE_MS = 155_000;
 /** How long a lazy / closed-launcher element is watched for stray requests. */
 const QUIET_MS = 1000;
 
@@ -724,6 +730,8 @@ async function main(): Promise<number> {
       ...(await quiet(browser, origin, 'launcher', 'closed launcher, 1 s', 'launcher, after show()', (element) => (element as HTMLElement & { show(): void }).show())),
     ];
     const memory = await cycles(origin);
+    // The ChatKit server phase (scripts/bench-server.ts), when the run has time left for it (~15 s).
+    const serverPhase = performance.now() - started < SERVER_PHASE_BEFORE_MS ? await benchServer({ requests: 100 }) : null;
     const seconds = (performance.now() - started) / 1000;
 
     // Tables
@@ -835,13 +843,15 @@ async function main(): Promise<number> {
       memoryTable.text,
       ...memoryLines,
       '',
+      serverPhase?.text ?? `ChatKit server phase: skipped, the run had already taken ${((performance.now() - started) / 1000).toFixed(0)} s.`,
+      '',
       `total ${seconds.toFixed(0)} s; ${failed.length ? `FAILED: ${failed.map((check) => check.name).join('; ')}` : 'all hard invariants hold'}`,
     ];
     console.log(out.join('\n'));
 
     if (WRITE) {
       mkdirSync(dirname(REPORT), { recursive: true });
-      writeFileSync(REPORT, markdownReport({ loadsText, load, phases: phaseTable.markdown, latency: latencyTable.markdown, checks: checkTable.markdown, memory: memoryTable.markdown, targetLines, memoryLines, machine, seconds }));
+      writeFileSync(REPORT, markdownReport({ loadsText, load, phases: phaseTable.markdown, latency: latencyTable.markdown, checks: checkTable.markdown, memory: memoryTable.markdown, targetLines, memoryLines, machine, seconds, server: serverPhase?.markdown ?? '' }));
       console.error(`bench: wrote ${REPORT.slice(ROOT.length + 1)}`);
     }
     return failed.length ? 1 : 0;
@@ -864,7 +874,7 @@ function breakdown(row: LatencyRow, s: number, t: number): string {
   );
 }
 
-function markdownReport(parts: { loadsText: string; load: string; phases: string; latency: string; checks: string; memory: string; targetLines: string[]; memoryLines: string[]; machine: string; seconds: number }): string {
+function markdownReport(parts: { loadsText: string; load: string; phases: string; latency: string; checks: string; memory: string; targetLines: string[]; memoryLines: string[]; machine: string; seconds: number; server: string }): string {
   const escape = (line: string) => line.replaceAll('<', '&lt;').replaceAll('>', '&gt;');
   return `## Performance
 
@@ -941,6 +951,8 @@ it has stopped — a leak keeps growing at the same rate.
 ${parts.memory}
 
 ${parts.memoryLines.map((line) => `- ${escape(line)}`).join('\n')}
+
+${parts.server}
 
 Run it yourself: \`npm run bench\` (needs Chromium at /usr/bin/chromium or \`CHROME_PATH\`; builds \`dist/\` when it is
 missing; \`-- --loads=20\` for more loads, \`-- --no-write\` to leave this file alone).

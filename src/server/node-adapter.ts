@@ -191,6 +191,10 @@ function streamBody(req: IncomingMessage, bodyTimeout: number, onBodyTimeout: ()
 
 async function writeWebResponse(response: Response, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (res.destroyed) return;
+  if (response.body && response.headers.get('content-type')?.startsWith('text/event-stream')) {
+    await streamWebResponse(response, response.body, res);
+    return;
+  }
   const body = new Uint8Array(await response.arrayBuffer());
   response.headers.forEach((value, name) => {
     if (name !== 'set-cookie') res.setHeader(name, value);
@@ -201,6 +205,37 @@ async function writeWebResponse(response: Response, req: IncomingMessage, res: S
   if (response.status !== 204 && response.status !== 304) res.setHeader('Content-Length', body.byteLength);
   res.statusCode = response.status;
   res.end(body);
+}
+
+/**
+ * Writes a streamed answer (`text/event-stream`) chunk by chunk as it is produced, flushing each chunk and honouring
+ * back-pressure; a client that goes away cancels the body stream (and, through `request.signal`, the handler's work).
+ */
+async function streamWebResponse(response: Response, body: ReadableStream<Uint8Array>, res: ServerResponse): Promise<void> {
+  response.headers.forEach((value, name) => {
+    if (name !== 'set-cookie' && name !== 'content-length') res.setHeader(name, value);
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) res.setHeader('Set-Cookie', cookies);
+  res.statusCode = response.status;
+  res.flushHeaders();
+  const reader = body.getReader();
+  const onClose = () => void reader.cancel().catch(() => {});
+  res.once('close', onClose);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || res.destroyed) break;
+      const drained = res.write(value);
+      (res as { flush?: () => void }).flush?.(); // Express's compression() buffers until flushed
+      if (!drained) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
+    }
+  } catch {
+    // the body errored or was cancelled because the client left: nothing more to send
+  } finally {
+    res.off('close', onClose);
+    if (!res.destroyed) res.end();
+  }
 }
 
 /** The path as the client sent it: Express and Connect keep it in `originalUrl` when a mount prefix was stripped. */

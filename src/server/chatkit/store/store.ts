@@ -35,6 +35,16 @@ export class NotFoundError extends Error {
   override name = 'NotFoundError';
 }
 
+/**
+ * Thrown by a store when its database cannot serve the call right now: connection refused, connection lost
+ * mid-operation, a statement timeout, a database file locked for too long. Nothing of the failed call was
+ * written (every write is one transaction). The handler answers it as a 503 / `error` event; the next call
+ * tries again, so the store recovers by itself once the database is back. `cause` is the driver's error.
+ */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+}
+
 /** Sort order of a listing. */
 export type Order = 'asc' | 'desc';
 
@@ -43,7 +53,14 @@ export type Order = 'asc' | 'desc';
  * Every method is scoped to `context.userId`: a record of another user is `NotFoundError`, never a 403.
  *
  * Pagination: `after` is the id of the last record of the previous page (exclusive), `order` sorts by creation
- * (threads by `created_at`, items in the order they were added). `has_more` says whether a next page exists.
+ * (threads by `created_at`, then the order they were first saved; items in the order they were added — not by
+ * their `created_at`). `has_more` says whether a next page exists; the page's `after` is then its last id
+ * (else null). An `after` id that does not exist for this user is a `NotFoundError`; `limit` must be ≥ 1.
+ *
+ * Differences from chatkit-python's store semantics, on purpose: `loadThreadItems`, `addThreadItem` and
+ * `saveItem` on a thread that does not exist for this user throw `NotFoundError` (Python lists an empty page and
+ * writes the item), so one user can never list or post into another user's thread. Deletes of records that do not
+ * exist are no-ops (as in Python), so a retried delete succeeds.
  */
 export interface Store<TContext extends StoreContext = StoreContext> {
   /** A new thread id. Optional: the default is {@link defaultGenerateId}('thread'). */
@@ -59,7 +76,10 @@ export interface Store<TContext extends StoreContext = StoreContext> {
   deleteThread(threadId: string, context: TContext): Promise<void>;
 
   loadThreadItems(threadId: string, after: string | null, limit: number, order: Order, context: TContext): Promise<Page<ThreadItem>>;
-  /** Append a new item at the end of the thread (order of arrival is kept, also across processes). */
+  /**
+   * Append a new item at the end of the thread (order of arrival is kept, also across processes).
+   * An item with the same id already in the thread is an error (use `saveItem` to replace it).
+   */
   addThreadItem(threadId: string, item: ThreadItem, context: TContext): Promise<void>;
   /** Insert or replace an item by id, keeping its position when it exists. */
   saveItem(threadId: string, item: ThreadItem, context: TContext): Promise<void>;
