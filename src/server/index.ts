@@ -27,7 +27,7 @@ export { toNodeListener, type NodeListener, type NodeListenerOptions, type WebHa
 export { chatkitSessions } from './vite-plugin.js';
 
 // ── ChatKit server (custom-backend mode); see docs/chatkit-server.md ────────────────────────────────────────────────
-export { createChatKitHandler, DEFAULT_DATABASE_PATH, type ChatKitHandler, type ChatKitHandlerOptions } from './chatkit/handler.js';
+export { CHATKIT_RATE_LIMIT_DEFAULTS, createChatKitHandler, DEFAULT_DATABASE_PATH, type ChatKitHandler, type ChatKitHandlerOptions } from './chatkit/handler.js';
 export {
   createChatKitServer,
   saveCancelledStream,

@@ -3,7 +3,7 @@ import type { RequestContext } from '../client-address.js';
 import { checkOrigin, corsHeaders, preflightResponse } from '../cors.js';
 import { redactingLogger, type SessionLogger } from '../logger.js';
 import { resolveOptions, type ResolvedOptions } from '../options.js';
-import { createRateLimiter, type RateLimitOptions } from '../rate-limit.js';
+import { createRateLimiter, withRateLimitDefaults, type RateLimitOptions, type RateLimitRule } from '../rate-limit.js';
 import { readJsonBody } from '../read-json-body.js';
 import { HttpError, jsonResponse } from '../responses.js';
 import { createUserCookie } from '../user-cookie.js';
@@ -18,6 +18,17 @@ export const DEFAULT_DATABASE_PATH = '.chatkit/chatkit.db';
 const DEFAULT_PATH = '/api/chatkit';
 /** ChatKit requests carry messages and, for dictation, base64 audio: 1 MiB by default. */
 const DEFAULT_MAX_BODY_BYTES = 1_048_576;
+
+/**
+ * The limits of `createChatKitHandler` when `rateLimit` does not say otherwise. A ChatKit page makes many more requests
+ * than the session routes (a thread list, a thread load, one request per message, feedback, retries): 120 a minute per
+ * user and 600 a minute per address (an office or school behind one NAT address). Raise a rule with
+ * `rateLimit: { perUser: { limit: 300, windowMs: 60_000 } }`, drop it with `perUser: false`, or all with `rateLimit: false`.
+ */
+export const CHATKIT_RATE_LIMIT_DEFAULTS: Readonly<{ perUser: RateLimitRule; perIp: RateLimitRule }> = Object.freeze({
+  perUser: Object.freeze({ limit: 120, windowMs: 60_000 }),
+  perIp: Object.freeze({ limit: 600, windowMs: 60_000 }),
+});
 
 /** Options of {@link createChatKitHandler}. Exactly one of `agent` and `respond` is required. */
 export interface ChatKitHandlerOptions<TContext extends StoreContext = StoreContext> extends ChatKitHooks<TContext> {
@@ -45,8 +56,11 @@ export interface ChatKitHandlerOptions<TContext extends StoreContext = StoreCont
   allowedOrigins?: readonly string[];
   /** Set when a proxy sits in front of this server (`true` one proxy, a number that many); see createSessionHandler. */
   trustProxy?: boolean | number;
-  /** Per-user and per-address request limits; none when left out. */
-  rateLimit?: RateLimitOptions;
+  /**
+   * Per-user and per-address request limits. A rule left out keeps its default ({@link CHATKIT_RATE_LIMIT_DEFAULTS}:
+   * 120/min per user, 600/min per address); `false` turns a rule off; `rateLimit: false` turns both off.
+   */
+  rateLimit?: RateLimitOptions | false;
   /** Name of the user-id cookie (default `chatkit_user`, shared with createSessionHandler). */
   cookieName?: string;
   /** Secret(s) of 32+ characters signing the user cookie (default `CHATKIT_COOKIE_SECRET`). */
@@ -55,6 +69,12 @@ export interface ChatKitHandlerOptions<TContext extends StoreContext = StoreCont
   logger?: SessionLogger;
   /** Largest accepted request body in bytes (default 1 048 576). */
   maxBodyBytes?: number;
+  /** Milliseconds allowed for reading a request body before a 408 (default 10 000): slow clients cannot hold connections. */
+  bodyTimeout?: number;
+  /** Longest the user cookie is accepted after it was signed, in seconds (default one year). */
+  cookieMaxAgeSeconds?: number;
+  /** Read and upgrade user cookies of managed-chatkit 0.1.0 (default `true`), as `createSessionHandler` does. */
+  legacyCookies?: boolean;
 }
 
 /** A Web-standard ChatKit server: `(request) => Promise<Response>`, with the path it serves for adapters. */
@@ -87,8 +107,15 @@ export function createChatKitHandler<TContext extends StoreContext = StoreContex
 
   const config = sharedOptions(options);
   const logger = redactingLogger(options.logger ?? console, config.knownSecrets);
-  const limiter = options.rateLimit ? createRateLimiter(options.rateLimit, config.trustProxy, logger) : undefined;
-  const cookie = createUserCookie({ name: config.cookieName, secrets: config.cookieSecrets, logger });
+  const rateLimit = withRateLimitDefaults(options.rateLimit, CHATKIT_RATE_LIMIT_DEFAULTS);
+  const limiter = rateLimit ? createRateLimiter(rateLimit, config.trustProxy, logger) : undefined;
+  const cookie = createUserCookie({
+    name: config.cookieName,
+    secrets: config.cookieSecrets,
+    logger,
+    maxAgeSeconds: config.cookieMaxAgeSeconds,
+    legacy: options.legacyCookies ?? true,
+  });
 
   let engine: Promise<ChatKitServer<TContext>> | undefined;
   let ownStore: Store | undefined;
@@ -98,23 +125,24 @@ export function createChatKitHandler<TContext extends StoreContext = StoreContex
       throw error;
     }));
 
-  async function contextFor(request: Request, requestContext: RequestContext): Promise<{ context: TContext; setCookie?: string }> {
+  async function contextFor(request: Request, requestContext: RequestContext): Promise<{ context: TContext; setCookies: string[] }> {
     if (options.context) {
       const context = await options.context(request, requestContext);
       if (context === null || context === undefined) throw new HttpError(401, 'Sign in first: this site\'s context(request) found no signed-in user for this request');
       if (typeof context.userId !== 'string' || context.userId === '') {
         throw new HttpError(500, 'createChatKitHandler\'s context(request) must return an object with a non-empty string userId');
       }
-      return { context };
+      return { context, setCookies: [] };
     }
-    const userId = (await cookie.read(request)) ?? cookie.newId();
-    return { context: { userId } as TContext, setCookie: await cookie.serialize(userId, request) };
+    // The same policy as createSessionHandler: a Set-Cookie only for a new id or a cookie due for re-signing.
+    const user = await cookie.resolve(request);
+    return { context: { userId: user.id } as TContext, setCookies: user.setCookies };
   }
 
   async function serve(request: Request, requestContext: RequestContext): Promise<Response> {
-    const body = await readBody(request, config.maxBodyBytes);
+    const body = await readBody(request, config.maxBodyBytes, config.bodyTimeout);
     await limiter?.checkAddress(request, requestContext);
-    const { context, setCookie } = await contextFor(request, requestContext);
+    const { context, setCookies } = await contextFor(request, requestContext);
     await limiter?.checkUser(context.userId);
     const server = await getEngine();
 
@@ -124,7 +152,7 @@ export function createChatKitHandler<TContext extends StoreContext = StoreContex
     else request.signal.addEventListener('abort', onDisconnect, { once: true });
 
     const result = await server.process(body, context, { signal: cancel.signal });
-    const cookies: [string, string][] = setCookie ? [['Set-Cookie', setCookie]] : [];
+    const cookies = setCookies.map((value): [string, string] => ['Set-Cookie', value]);
     if (!result.streaming) {
       request.signal.removeEventListener('abort', onDisconnect);
       return jsonResponse(200, result.json, cookies);
@@ -172,6 +200,9 @@ function sharedOptions<TContext extends StoreContext>(options: ChatKitHandlerOpt
       rateLimit: options.rateLimit,
       cookieName: options.cookieName,
       cookieSecret: options.cookieSecret,
+      cookieMaxAgeSeconds: options.cookieMaxAgeSeconds,
+      legacyCookies: options.legacyCookies,
+      bodyTimeout: options.bodyTimeout,
       logger: options.logger,
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     });
@@ -207,9 +238,9 @@ async function defaultStore(): Promise<Store> {
 }
 
 /** The body as JSON, with refusals worded for ChatKit requests. */
-async function readBody(request: Request, maxBytes: number): Promise<Record<string, unknown>> {
+async function readBody(request: Request, maxBytes: number, timeout: number): Promise<Record<string, unknown>> {
   try {
-    return await readJsonBody(request, maxBytes);
+    return await readJsonBody(request, maxBytes, { timeout });
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
     if (error.status === 413) throw new HttpError(413, `The request body is larger than ${maxBytes} bytes: raise createChatKitHandler's maxBodyBytes if your requests (e.g. dictation audio) need more`);

@@ -26,7 +26,7 @@ describe('optional packages', () => {
 
   it('{ agent } without @openai/agents: 500 to the client, the install command in the log; the next request retries', async () => {
     const lines: string[] = [];
-    const handler = server.createChatKitHandler({ agent: {} as never, store: new server.MemoryStore(), context: () => ({ userId: 'u' }), logger: { warn: (line) => lines.push(line), error: (line) => lines.push(line) } });
+    const handler = server.createChatKitHandler({ agent: {} as never, store: new server.MemoryStore(), rateLimit: false, context: () => ({ userId: 'u' }), logger: { warn: (line) => lines.push(line), error: (line) => lines.push(line) } });
     for (let attempt = 1; attempt <= 2; attempt++) {
       const response = await handler(request({ type: 'threads.list', params: {} }));
       expect(response.status).toBe(500);

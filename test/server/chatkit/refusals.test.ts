@@ -3,7 +3,7 @@
  * user A can reach nothing of user B's: their threads and items answer 404 (not 403) to every request type.
  */
 import { describe, expect, it } from 'vitest';
-import { createChatKitHandler } from '../../../src/server/chatkit/handler.js';
+import { CHATKIT_RATE_LIMIT_DEFAULTS, createChatKitHandler } from '../../../src/server/chatkit/handler.js';
 import { MemoryStore } from '../../../src/server/chatkit/store/memory-store.js';
 import { COOKIE_SECRET, now, startChatKit, userInput } from './chatkit-client.js';
 
@@ -217,6 +217,57 @@ describe('shared protections (as createSessionHandler)', () => {
     expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(third.json.error).toMatch(/Too many ChatKit requests for this user.*rateLimit.perUser/);
     expect((await client().post({ type: 'threads.list', params: {} })).status).toBe(200); // another user is not affected
+  });
+
+  it('limits by default: the 121st request of one user within a minute gets 429 (CHATKIT_RATE_LIMIT_DEFAULTS)', async () => {
+    const { client } = await startChatKit();
+    const user = client();
+    for (let i = 0; i < CHATKIT_RATE_LIMIT_DEFAULTS.perUser.limit; i++) {
+      expect((await user.post({ type: 'threads.list', params: {} })).status).toBe(200);
+    }
+    const over = await user.post({ type: 'threads.list', params: {} });
+    expect(over.status).toBe(429);
+    expect(over.json.error).toMatch(/rateLimit\.perUser/);
+  });
+
+  it('issues the user cookie once, not on every request', async () => {
+    const { url } = await startChatKit();
+    const first = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"type":"threads.list","params":{}}' });
+    const cookie = first.headers.getSetCookie()[0]!.split(';', 1)[0]!;
+    for (let i = 0; i < 3; i++) {
+      const again = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: cookie }, body: '{"type":"threads.list","params":{}}' });
+      expect(again.status).toBe(200);
+      expect(again.headers.getSetCookie()).toEqual([]);
+    }
+  });
+
+  it('a user cookie sent twice (cookie tossing from a sibling subdomain) is not trusted: the visitor gets a new id', async () => {
+    const { client, logged } = await startChatKit();
+    const attacker = client();
+    const { threadId } = await attacker.createThread('planted');
+    const victim = client();
+    await victim.post({ type: 'threads.list', params: {} });
+    const tossed = await victim.post({ type: 'threads.get_by_id', params: { thread_id: threadId } }, { headers: { Cookie: `${attacker.cookie}; ${victim.cookie}` } });
+    expect(tossed.status).toBe(404);
+    expect(logged.join('\n')).toMatch(/cookie tossing/);
+  });
+
+  it('a body that trickles in past bodyTimeout is cut with 408', async () => {
+    const handler = createChatKitHandler({ respond: async function* () {}, store: new MemoryStore(), cookieSecret: COOKIE_SECRET, bodyTimeout: 300 });
+    let timer: NodeJS.Timeout | undefined;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        timer = setInterval(() => controller.enqueue(new Uint8Array([0x20])), 100);
+      },
+      cancel() {
+        clearInterval(timer);
+      },
+    });
+    const request = new Request('http://localhost/api/chatkit', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body, duplex: 'half' } as RequestInit);
+    const response = await handler(request, { clientAddress: '127.0.0.1' });
+    clearInterval(timer);
+    expect(response.status).toBe(408);
+    expect(((await response.json()) as { error: string }).error).toMatch(/bodyTimeout/);
   });
 
   it('answers a listed origin\'s preflight and streams with CORS headers; refuses other origins with 403', async () => {
