@@ -94,6 +94,9 @@ export class SqliteStore<TContext extends StoreContext = StoreContext> extends S
       throw new TypeError(`SqliteStore: synchronous must be 'full' or 'normal' (got ${JSON.stringify(synchronous)})`);
     }
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
+      throw new TypeError(`SqliteStore: busyTimeoutMs must be a whole number ≥ 0 (got ${JSON.stringify(options.busyTimeoutMs)})`);
+    }
     const db = new Kysely<ChatKitDatabase>({
       dialect: new ImmediateSqliteDialect({
         database: async () => {
@@ -101,7 +104,7 @@ export class SqliteStore<TContext extends StoreContext = StoreContext> extends S
           if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
           const opened = new Database(file);
           try {
-            opened.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+            opened.pragma(`busy_timeout = ${busyTimeoutMs}`);
             opened.pragma('journal_mode = WAL');
             opened.pragma(`synchronous = ${synchronous.toUpperCase()}`);
             opened.pragma('foreign_keys = ON');
