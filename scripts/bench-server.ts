@@ -167,7 +167,7 @@ ${cells.map((row) => `| ${row.join(' | ')} |`).join('\n')}
 ${verdict.map((v) => `- ${v}`).join('\n')}
 
 SqliteStore writes the thread and the user message before the model is called, each a transaction synced to disk
-(WAL, \`synchronous=FULL\`: what makes an acknowledged item survive a crash); its overhead is mostly those writes (measured: ~8 ms more before the responder starts than with MemoryStore), and
+(WAL, \`synchronous=FULL\`: what makes an acknowledged item survive a crash); the difference from MemoryStore is spent before the responder starts (measured separately), mostly on those writes, and
 grows with a slow or busy disk. MemoryStore shows what the handler, the Agents SDK and HTTP cost without them.
 ${SECTION_END}`;
   return { rows, text, markdown, ok };

@@ -54,8 +54,9 @@ describe('PostgresStore migrations', () => {
     await pool.end();
   });
 
-  it('refuses what is not a connection', () => {
+  it('refuses what is not a connection, and bad options', () => {
     expect(() => new PostgresStore({} as never)).toThrow(/connection string .* or a pg.Pool/);
+    expect(() => new PostgresStore('postgres://localhost/x', { statementTimeoutMs: 0 })).toThrow(/statementTimeoutMs must be a whole number > 0/);
   });
 });
 

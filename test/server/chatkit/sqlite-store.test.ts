@@ -110,6 +110,7 @@ describe('SqliteStore', () => {
 
   it('checks its options', () => {
     expect(() => new SqliteStore(':memory:', { synchronous: 'off' as never })).toThrow(/synchronous must be 'full' or 'normal'/);
+    expect(() => new SqliteStore(':memory:', { busyTimeoutMs: -1 })).toThrow(/busyTimeoutMs must be a whole number/);
   });
 
   it('a closed store says so', async () => {

@@ -79,31 +79,36 @@ export class PostgresStore<TContext extends StoreContext = StoreContext> extends
       throw new TypeError('PostgresStore needs a connection string (postgres://user:password@host:5432/database) or a pg.Pool');
     }
     const server = describeServer(connection as string | PgPool);
+    for (const name of ['statementTimeoutMs', 'connectTimeoutMs', 'maxConnections'] as const) {
+      const value = options[name];
+      if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
+        throw new TypeError(`PostgresStore: ${name} must be a whole number > 0 (got ${JSON.stringify(value)})`);
+      }
+    }
     const statementTimeoutMs = options.statementTimeoutMs ?? 10_000;
-    const ownPool = typeof connection === 'string';
-    let pool: PgPool | undefined;
 
     const db = new Kysely<ChatKitDatabase>({
       dialect: new PostgresDialect({
         pool: async () => {
-          if (typeof connection === 'string') {
-            const { Pool } = await loadPg();
-            pool = new Pool({
-              connectionString: connection,
-              max: options.maxConnections ?? 10,
-              connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
-              statement_timeout: statementTimeoutMs,
-              // A server that vanishes without closing the socket must not hang a call forever either.
-              query_timeout: statementTimeoutMs + 5_000,
-              idle_in_transaction_session_timeout: statementTimeoutMs + 5_000,
-              application_name: 'managed-chatkit',
-            });
-          } else {
-            pool = connection as PgPool;
+          if (typeof connection !== 'string') {
+            const given = connection as PgPool;
+            guardAgainstCrashes(given);
+            // Kysely ends its pool on destroy; a pool the application passed in is the application's to end.
+            return { connect: () => given.connect(), end: async () => {}, options: given.options, Client: given.Client };
           }
+          const { Pool } = await loadPg();
+          const pool = new Pool({
+            connectionString: connection,
+            max: options.maxConnections ?? 10,
+            connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+            statement_timeout: statementTimeoutMs,
+            // A server that vanishes without closing the socket must not hang a call forever either.
+            query_timeout: statementTimeoutMs + 5_000,
+            idle_in_transaction_session_timeout: statementTimeoutMs + 5_000,
+            application_name: 'managed-chatkit',
+          });
           guardAgainstCrashes(pool);
-          // Kysely ends the pool on destroy: only when the store created it.
-          return ownPool ? pool : { ...pool, connect: () => pool!.connect(), end: async () => {}, options: pool.options };
+          return pool;
         },
       }),
     });
