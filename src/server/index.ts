@@ -27,7 +27,7 @@ export { toNodeListener, type NodeListener, type NodeListenerOptions, type WebHa
 export { chatkitSessions } from './vite-plugin.js';
 
 // ── ChatKit server (custom-backend mode); see docs/chatkit-server.md ────────────────────────────────────────────────
-export { CHATKIT_RATE_LIMIT_DEFAULTS, createChatKitHandler, DEFAULT_DATABASE_PATH, type ChatKitHandler, type ChatKitHandlerOptions } from './chatkit/handler.js';
+export { CHATKIT_RATE_LIMIT_DEFAULTS, createChatKitHandler, DEFAULT_DATABASE_PATH, type AgentLike, type ChatKitHandler, type ChatKitHandlerOptions } from './chatkit/handler.js';
 export {
   createChatKitServer,
   saveCancelledStream,
@@ -53,10 +53,5 @@ export { MemoryStore } from './chatkit/store/memory-store.js';
 export { SqliteStore, type SqliteStoreOptions } from './chatkit/store/sqlite-store.js';
 export { PostgresStore, type PostgresStoreOptions } from './chatkit/store/postgres-store.js';
 export { defaultGenerateId, NotFoundError, StoreUnavailableError, type Order, type Store, type StoreContext, type StoreItemType } from './chatkit/store/store.js';
-// Agents: @openai/agents is loaded when an agent first runs (agents-lazy.ts); the helpers below need only its types.
-export { agentResponder, streamAgentResponse } from './chatkit/agents-lazy.js';
-export { AgentContext, type AgentContextInit, type ClientToolCall } from './chatkit/agent-context.js';
-export { ThreadItemConverter, simpleToAgentInput, loadThreadHistory, ConverterNotImplementedError, type AgentInputResult, type AgentUserContent } from './chatkit/agent-input.js';
-export { ResponseStreamConverter, accumulateText } from './chatkit/response-converter.js';
-export type { AgentResponderOptions, AgentRespond, StreamAgentResponseOptions, StreamedRun } from './chatkit/agents.js';
+// Agent helpers (agentResponder, AgentContext, converters) need @openai/agents: they are `managed-chatkit/server/agents`.
 export { chatkitServer } from './vite-plugin.js';

@@ -1,4 +1,3 @@
-import type { Agent } from '@openai/agents';
 import type { RequestContext } from '../client-address.js';
 import { checkOrigin, corsHeaders, preflightResponse } from '../cors.js';
 import { redactingLogger, type SessionLogger } from '../logger.js';
@@ -30,14 +29,23 @@ export const CHATKIT_RATE_LIMIT_DEFAULTS: Readonly<{ perUser: RateLimitRule; per
   perIp: Object.freeze({ limit: 600, windowMs: 60_000 }),
 });
 
+/**
+ * An `@openai/agents` Agent, typed by shape so that `managed-chatkit/server`'s types never require the SDK (an app
+ * that only serves sessions type-checks without it). Any `new Agent({...})` fits.
+ */
+export interface AgentLike {
+  readonly name: string;
+  readonly tools: readonly unknown[];
+  readonly handoffs: readonly unknown[];
+}
+
 /** Options of {@link createChatKitHandler}. Exactly one of `agent` and `respond` is required. */
 export interface ChatKitHandlerOptions<TContext extends StoreContext = StoreContext> extends ChatKitHooks<TContext> {
   /**
    * An `@openai/agents` Agent (e.g. Agent Builder's "export to Agents SDK (TypeScript)"): each user message runs it
    * with the thread's history and streams its output (`agentResponder(agent)`). Needs `@openai/agents` installed.
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  agent?: Agent<any, any>;
+  agent?: AgentLike;
   /** Your own responder: thread, new user message (or `null`), context → ChatKit events. */
   respond?: Respond<TContext>;
   /**
@@ -221,7 +229,7 @@ async function buildEngine<TContext extends StoreContext>(
   let respond = options.respond;
   if (!respond) {
     const agents = await loadAgents(); // first, so that a missing SDK does not leave a store opened behind
-    respond = agents.agentResponder<TContext>(options.agent!) as Respond<TContext>;
+    respond = agents.agentResponder<TContext>(options.agent as Parameters<typeof agents.agentResponder>[0]) as Respond<TContext>;
   }
   let store = options.store;
   if (!store) {
