@@ -55,7 +55,7 @@ const rows: RefusalRow[] = [
   {
     name: 'a non-http(s) api-url',
     attributes: () => ({ 'api-url': 'javascript:alert(1)', 'domain-key': 'k' }),
-    mentions: () => ['api-url="javascript:alert(1)" is not an http(s) URL', 'api-url="/api/chatkit"'],
+    mentions: () => ['api-url="javascript:alert(1)" is not an http(s) URL', '"/api/chatkit"'],
     repair: (element, { api }) => element.setAttribute('api-url', api),
   },
   {
