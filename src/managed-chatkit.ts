@@ -62,9 +62,6 @@ type ChatKitMethod =
  *
  * @summary Drop-in OpenAI ChatKit.
  *
- * @attr {string} api-url - Your own ChatKit server (custom-backend mode): ChatKit gets `api: { url, domainKey, fetch, uploadStrategy }` and `start-url`/`refresh-url`/`workflow-id` are not used.
- * @attr {string} domain-key - Required with `api-url`: the key OpenAI's domain allowlist shows for this site's domain.
- * @attr {string} upload-url - With `api-url`: attachments are uploaded to this URL (`uploadStrategy: {type: "direct"}`); without it `two_phase` when attachments are enabled.
  * @attr {string} start-url - POSTed when ChatKit asks for a secret and has none. Default `/api/chatkit/start`.
  * @attr {string} refresh-url - POSTed with `{"currentClientSecret": "…"}` to refresh. Default `/api/chatkit/refresh` when `start-url` is unset, else `start-url`.
  * @attr {string} workflow-id - Sent in both bodies as `{"workflow": {"id": "…"}}`.
@@ -84,6 +81,9 @@ type ChatKitMethod =
  * @attr {boolean} launcher - Render a floating launcher button; ChatKit loads on first open.
  * @attr {boolean} open - With `launcher`: whether the panel is open.
  * @attr {'idle' | 'loading' | 'ready' | 'error'} state - Read-only, reflected lifecycle state.
+ * @attr {string} api-url - Your own ChatKit server (custom-backend mode): ChatKit gets `api: { url, domainKey, fetch, uploadStrategy }` and `start-url`/`refresh-url`/`workflow-id` are not used.
+ * @attr {string} domain-key - Required with `api-url`: the key OpenAI's domain allowlist shows for this site's domain.
+ * @attr {string} upload-url - With `api-url`: attachments are uploaded to this URL (`uploadStrategy: {type: "direct"}`); without it `two_phase` when attachments are enabled.
  *
  * @fires {CustomEvent<StateChangeDetail>} managed-chatkit-statechange - `{ state, previous }` whenever `state` changes.
  * @fires {CustomEvent<ManagedChatKitErrorDetail>} managed-chatkit-error - `{ phase, message, status?, retryable }` for every failure (phase `script`, `session`, `config` or `chatkit`); cancel it to keep the console quiet.
@@ -182,7 +182,10 @@ export class ManagedChatKit extends LitElement {
   declare loading: 'eager' | 'lazy';
   declare launcher: boolean;
   declare open: boolean;
-  /** ChatKit options (without `api`), above the JSON child and below individual attributes. */
+  /**
+   * ChatKit options, above the JSON child and below individual attributes. `api` may only name your own ChatKit server
+   * (`url`, `domainKey`, `uploadStrategy`, `fetch`); `api.getClientSecret` is refused.
+   */
   declare options: ChatKitOptionsInput | undefined;
   /** Extra headers for session requests (e.g. a CSRF token), and for every ChatKit request in custom-backend mode. */
   declare sessionHeaders: HeadersInit | undefined;
