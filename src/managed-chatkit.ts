@@ -293,8 +293,8 @@ export class ManagedChatKit extends LitElement {
   }
 
   /**
-   * Leaves the `error` state and tries again from the failed phase: a fresh script tag, a fresh ChatKit with a fresh
-   * session (the open thread is kept), or the corrected configuration. Also restarts a load that seems stuck in
+   * Leaves the `error` state and tries again from the failed phase: a fresh script tag, a fresh ChatKit (with a fresh
+   * session in hosted mode; the open thread is kept), or the corrected configuration. Also restarts a load that seems stuck in
    * `loading`; does nothing while `idle` or `ready`.
    */
   retry(): void {
@@ -595,7 +595,8 @@ export class ManagedChatKit extends LitElement {
 
   #threadStore(): ThreadStore | null {
     if (this.persistThread === null || this.persistThread === 'false') return null;
-    return new ThreadStore(ThreadStore.keyFor(this.persistThread, this.apiUrl ?? this.startUrl ?? DEFAULT_START_URL));
+    const backend = this.#backend;
+    return new ThreadStore(ThreadStore.keyFor(this.persistThread, backend.mode === 'custom' ? backend.url : (this.startUrl ?? DEFAULT_START_URL)));
   }
 
   #sessionConfig(): SessionConfig {

@@ -169,6 +169,22 @@ describe('<managed-chatkit> with your own ChatKit server', () => {
     expect((await server.log()).at(-1)!.body).to.deep.equal({ type: 'threads.get_by_id', params: { thread_id: threadId } });
   });
 
+  it('persist-thread remembers the thread under a key of its api-url and reopens it from the server on the next load', async () => {
+    const server = chatkitServer('persist');
+    const key = `managed-chatkit:thread:${new URL(server.url, document.baseURI).href}`;
+    const attributes = { 'script-src': SCRIPT, 'api-url': server.url, 'domain-key': 'k', 'persist-thread': '' };
+    const first = mount(attributes);
+    await first.sendUserMessage({ text: 'persist me' });
+    const threadId = innerDouble(first)!.threadId!;
+    expect(localStorage.getItem(key)).to.equal(threadId);
+    first.remove();
+    const again = mount(attributes);
+    await until(() => innerDouble(again)?.transcript().length === 2, 'the remembered thread on screen');
+    expect(innerDouble(again)!.threadId).to.equal(threadId);
+    expect((await server.log()).at(-1)!.body).to.deep.equal({ type: 'threads.get_by_id', params: { thread_id: threadId } });
+    localStorage.removeItem(key);
+  });
+
   it('warms the connection to a cross-origin api-url as the attempt starts (credentialed pool with credentials="include")', async () => {
     const origin = `http://127.0.0.1:${location.port || '80'}`;
     expect(origin).not.to.equal(location.origin);
