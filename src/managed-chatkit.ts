@@ -411,7 +411,8 @@ export class ManagedChatKit extends LitElement {
     }
     if (this.launcher && this.open && this.#state === 'idle' && changed.has('open')) {
       this.#afterUpdate(() => this.#startWhenWanted());
-    } else if (configFixable && this.#state === 'error' && this.#error?.phase === 'config') {
+    } else if (configFixable && this.#state === 'error' && (this.#error?.phase === 'config' || this.#error?.phase === 'chatkit')) {
+      // A changed domain-key or api-url may be the fix for a ChatKit that never became ready: build a fresh one.
       this.#afterUpdate(() => this.retry());
     }
     if (this.#optionsDirty && this.#chatkit) this.#applyOptions();
@@ -579,7 +580,9 @@ export class ManagedChatKit extends LitElement {
     if (event.type === 'chatkit.ready') {
       this.#ready = true;
       this.#watchdog.stop();
-      if (this.#state === 'loading') this.#setState('ready');
+      // A ChatKit that becomes ready after the watchdog gave up has recovered by itself.
+      if (this.#state === 'error' && this.#error?.phase === 'chatkit') this.#error = null;
+      if (this.#state === 'loading' || !this.#error) this.#setState('ready');
       this.#flushQueue();
     } else if (event.type === 'chatkit.error' && !this.#ready && this.#state === 'loading') {
       // Before ready, ChatKit's own UI may show nothing: the element's error view takes over. (A session failure is

@@ -93,6 +93,33 @@ describe('<managed-chatkit> readiness watchdog', () => {
     expect(forwarded).to.deep.equal(['chatkit double: domain verification failed']);
   });
 
+  it('a ChatKit that becomes ready after the watchdog gave up recovers by itself', async () => {
+    await doubleMode('after-secret', 900);
+    const server = chatkitServer('late');
+    const { element, recorder } = mountRecorded({ 'script-src': SCRIPT, 'api-url': server.url, 'domain-key': 'k', timeout: '400' });
+    await untilState(element, 'error', 2000);
+    expect(recorder.errors.map((error) => error.phase)).to.deep.equal(['chatkit']);
+    await untilState(element, 'ready', 2000);
+    expect(element.error).to.equal(null);
+    await element.updateComplete;
+    expect(element.shadowRoot!.querySelector('[part="error"]')).to.equal(null);
+    expect(recorder.states.map(([state]) => state)).to.deep.equal(['loading', 'error', 'ready']);
+  });
+
+  it('changing domain-key after a chatkit error rebuilds ChatKit with the new key, by itself', async () => {
+    await doubleMode('never');
+    const server = chatkitServer('rekey');
+    const { element, recorder } = mountRecorded({ 'script-src': SCRIPT, 'api-url': server.url, 'domain-key': 'domain_pk_wrong', timeout: '400' });
+    await untilState(element, 'error', 2000);
+    const stuck = innerDouble(element);
+    await doubleMode('after-secret');
+    element.setAttribute('domain-key', 'domain_pk_right');
+    await untilState(element, 'ready', 2000);
+    expect(innerDouble(element) === stuck, 'a new ChatKit').to.equal(false);
+    expect((innerDouble(element)!.options.api as unknown as { domainKey: string }).domainKey).to.equal('domain_pk_right');
+    expect(recorder.errors).to.have.length(1);
+  });
+
   it('after ready, chatkit.error is only forwarded: the state stays ready and ChatKit shows its own UI', async () => {
     const server = chatkitServer('after-ready');
     const { element, recorder } = mountRecorded({ 'script-src': SCRIPT, 'api-url': server.url, 'domain-key': 'k', timeout: '500' });
