@@ -1,5 +1,6 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { fakeChatKitServer } from './test/fixtures/fake-chatkit-server.mjs';
 import { fakeSessionMiddleware } from './test/fixtures/fake-session-middleware.mjs';
 import { cspPagesMiddleware } from './test/fixtures/csp-pages.mjs';
 import { svelteCompiler } from './test/fixtures/svelte-plugin.mjs';
@@ -11,7 +12,7 @@ export default {
   files: ['test/browser/**/*.test.ts'],
   nodeResolve: { browser: true, exportConditions: process.env.LIT_DEV ? ['development'] : [] },
   plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), svelteCompiler()],
-  middleware: [fakeSessionMiddleware, cspPagesMiddleware],
+  middleware: [fakeSessionMiddleware, fakeChatKitServer, cspPagesMiddleware],
   concurrency: 1,
   testFramework: { config: { timeout: 15000 } },
   browserStartTimeout: 60000,

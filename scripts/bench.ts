@@ -9,7 +9,8 @@
  * its own per-request records to the heap being measured).
  *
  * Latency patterns: (a) OpenAI's documented sequential code, (b) <managed-chatkit>, (b') the same in markup with its
- * bundle still loading, (c) a hand-written parallel floor. Read docs/performance.md for what the columns mean.
+ * bundle still loading, (c) a hand-written parallel floor, (d) <managed-chatkit api-url> (your own ChatKit server):
+ * connect → ChatKit's first API request. Read docs/performance.md for what the columns mean.
  *
  * Last, the ChatKit server phase (scripts/bench-server.ts): request → first token through createChatKitHandler({ agent })
  * on the offline fake model, against the model's own first token.
@@ -90,6 +91,8 @@ interface Run {
   script: number;
   start: number;
   refresh: number;
+  /** ChatKit protocol requests to `api` (custom backend). */
+  api: number;
   /** For each delayed answer: ms the server's timer fired later than asked (a busy event loop or CPU). */
   late: number[];
 }
@@ -100,7 +103,7 @@ let runCounter = 0;
 /** A fresh id with its own delays and request counters: its URLs live under `/r/<id>/`. */
 function newRun(s: number, t: number): { id: string; run: Run } {
   const id = `r${++runCounter}`;
-  const run: Run = { s, t, script: 0, start: 0, refresh: 0, late: [] };
+  const run: Run = { s, t, script: 0, start: 0, refresh: 0, api: 0, late: [] };
   runs.set(id, run);
   return { id, run };
 }
@@ -237,6 +240,22 @@ document.getElementById('root').append(element);
   ten: page('ten elements', BUNDLE_TAG, Array.from({ length: 10 }, () => `<managed-chatkit ${ELEMENT_ATTRS.replace('600px', '60px')}></managed-chatkit>`).join('\n')),
   lazy: page('lazy below the fold', BUNDLE_TAG, `<div style="height:5000px"></div><managed-chatkit loading="lazy" ${ELEMENT_ATTRS}></managed-chatkit>`),
   launcher: page('closed launcher', BUNDLE_TAG, `<p>Page content.</p><managed-chatkit launcher ${ELEMENT_ATTRS}></managed-chatkit>`),
+  // (d) Your own ChatKit server: the same element with api-url + domain-key. Its first message is sent at t0 (queued by
+  // the element until ChatKit is ready), so ChatKit's first API request leaves as soon as ChatKit can send one.
+  custom: page(
+    'managed-chatkit with api-url, created after the bundle ran',
+    BUNDLE_TAG,
+    `<div id="root"></div>
+<script type="module">
+await customElements.whenDefined('managed-chatkit');
+const element = document.createElement('managed-chatkit');
+for (const [name, value] of [['script-src', 'chatkit.js'], ['api-url', 'api'], ['domain-key', 'domain_pk_bench']]) element.setAttribute(name, value);
+element.style.height = '600px';
+window.bench = { t0: performance.now() };
+document.getElementById('root').append(element);
+element.sendUserMessage({ text: 'hi' });
+</script>`,
+  ),
   cycles: page(
     'connect/disconnect cycles',
     BUNDLE_TAG,
@@ -278,7 +297,7 @@ async function startServer(bundle: string, double: string) {
     try {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (req.method === 'GET' && url.pathname === '/managed-chatkit.bundle.js') return send(res, 200, 'text/javascript; charset=utf-8', bundle);
-      const match = /^\/r\/(\w+)\/((\w+)\.html|chatkit\.js|start|refresh)$/.exec(url.pathname);
+      const match = /^\/r\/(\w+)\/((\w+)\.html|chatkit\.js|start|refresh|api)$/.exec(url.pathname);
       const run = match ? runs.get(match[1]) : undefined;
       if (!match || !run) return send(res, 404, 'text/plain', 'not found');
       const [, , what, pageName] = match;
@@ -293,6 +312,17 @@ async function startServer(bundle: string, double: string) {
       }
       if (req.method !== 'POST') return send(res, 405, 'text/plain', 'POST only');
       await drain(req);
+      if (what === 'api') {
+        // A ChatKit server's answer to threads.create after T ms: the thread, the user message, nothing more.
+        const n = ++run.api;
+        await delay(run, run.t);
+        const at = new Date().toISOString();
+        const events = [
+          { type: 'thread.created', thread: { id: `thr_bench${n}`, created_at: at, status: { type: 'active' }, items: { data: [], has_more: false } } },
+          { type: 'thread.item.done', item: { id: `msg_bench${n}`, thread_id: `thr_bench${n}`, created_at: at, type: 'user_message', content: [{ type: 'input_text', text: 'hi' }], attachments: [], inference_options: {} } },
+        ];
+        return send(res, 200, 'text/event-stream', events.map((event) => `data: ${JSON.stringify(event)}\n\n`).join(''));
+      }
       const n = what === 'start' ? ++run.start : ++run.refresh;
       await delay(run, run.t);
       return send(res, 200, 'application/json', JSON.stringify({ client_secret: `bench-secret-${what}-${n}`, expires_at: Math.floor(Date.now() / 1000) + 600 }));
@@ -311,7 +341,7 @@ async function startServer(bundle: string, double: string) {
 interface BenchWindow {
   bench?: { t0: number };
   benchDefinedAt?: number;
-  chatkitDouble?: { last: { secret: string | null; secretAt: number | null } | null; evaluations: number };
+  chatkitDouble?: { last: { secret: string | null; secretAt: number | null; apiRequestAt: number | null } | null; evaluations: number };
 }
 
 /** Opens `pageName` of a new run in a fresh context; the caller closes the context. */
@@ -330,7 +360,7 @@ async function open(browser: Browser, origin: string, pageName: string, s: numbe
 }
 
 interface Sample {
-  /** ms from t0 (element connected / page code started) to ChatKit holding its first secret. */
+  /** ms from t0 (element connected / page code started) to ChatKit holding its first secret ((d): sending its first API request). */
   fromConnect: number;
   /** ms from navigation start to ChatKit holding its first secret. */
   fromNavigation: number;
@@ -358,8 +388,16 @@ interface Phases {
 /** One page load: waits until the double holds a secret and reads the in-page marks. */
 async function measure(browser: Browser, origin: string, pageName: string, s: number, t: number): Promise<Sample> {
   const { context, page, run } = await open(browser, origin, pageName, s, t);
+  const custom = pageName === 'custom';
   try {
-    await page.waitForFunction(() => (window as unknown as BenchWindow).chatkitDouble?.last?.secretAt != null, null, { timeout: 10_000 });
+    await page.waitForFunction(
+      (custom) => {
+        const last = (window as unknown as BenchWindow).chatkitDouble?.last;
+        return (custom ? last?.apiRequestAt : last?.secretAt) != null;
+      },
+      custom,
+      { timeout: 10_000 },
+    );
     const marks = await page.evaluate(() => {
       const w = window as unknown as BenchWindow;
       const t0 = w.bench?.t0 ?? NaN;
@@ -368,12 +406,13 @@ async function measure(browser: Browser, origin: string, pageName: string, s: nu
       let script: PerformanceResourceTiming | undefined;
       for (const e of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) {
         const path = new URL(e.name).pathname;
-        if (path.endsWith('/start')) start ??= e;
+        if (path.endsWith('/start') || path.endsWith('/api')) start ??= e;
         if (path.endsWith('/chatkit.js')) script ??= e;
       }
       return {
         t0,
         secretAt: w.chatkitDouble?.last?.secretAt ?? NaN,
+        apiRequestAt: w.chatkitDouble?.last?.apiRequestAt ?? NaN,
         secret: w.chatkitDouble?.last?.secret ?? null,
         phases: {
           postSent: (start?.startTime ?? NaN) - t0,
@@ -385,6 +424,10 @@ async function measure(browser: Browser, origin: string, pageName: string, s: nu
         },
       };
     });
+    if (custom) {
+      if (marks.secret !== null || run.start + run.refresh !== 0) throw new Error(`${pageName}: a custom backend asked for a client secret`);
+      return { fromConnect: marks.apiRequestAt - marks.t0, fromNavigation: marks.apiRequestAt, phases: { ...marks.phases, serverLate: 0 } };
+    }
     if (marks.secret !== 'bench-secret-start-1') throw new Error(`${pageName}: ChatKit holds ${JSON.stringify(marks.secret)}, expected the first /start secret`);
     return { fromConnect: marks.secretAt - marks.t0, fromNavigation: marks.secretAt, phases: { ...marks.phases, serverLate: Math.max(...run.late) } };
   } finally {
@@ -406,12 +449,13 @@ const signedKb = (bytes: number) => `${bytes >= 0 ? '+' : '−'}${kb(Math.abs(by
 // ---------------------------------------------------------------------------------------------------------------
 // Scenarios
 
-/** The patterns measured; (b') only at the target pair, to keep the run short. */
-const PATTERNS: ReadonlyArray<{ name: string; label: string; only?: string }> = [
+/** The patterns measured; (b') and (c) only at the target pair, (d) at two pairs, to keep the run short. */
+const PATTERNS: ReadonlyArray<{ name: string; label: string; only?: string[] }> = [
   { name: 'official', label: '(a) official sequential pattern' },
   { name: 'managed', label: '(b) <managed-chatkit>, created after bundle' },
-  { name: 'markup', label: "(b') <managed-chatkit> in markup, bundle loading", only: TARGET_PAIR },
-  { name: 'parallel', label: '(c) floor: both requests at t0 by inline code', only: TARGET_PAIR },
+  { name: 'markup', label: "(b') <managed-chatkit> in markup, bundle loading", only: [TARGET_PAIR] },
+  { name: 'parallel', label: '(c) floor: both requests at t0 by inline code', only: [TARGET_PAIR] },
+  { name: 'custom', label: '(d) <managed-chatkit api-url>: first API request', only: [TARGET_PAIR, '100/500'] },
 ];
 
 interface LatencyRow {
@@ -432,7 +476,7 @@ async function latency(browser: Browser, origin: string): Promise<LatencyRow[]> 
   // Warm the browser process (first context, first page) so the first measured load is not an outlier.
   for (const pattern of PATTERNS) await measure(browser, origin, pattern.name, 50, 50);
   const plan = PAIRS.flatMap(([s, t]) =>
-    PATTERNS.filter((pattern) => !pattern.only || pattern.only === `${s}/${t}`).map((pattern) => ({ s, t, pattern, samples: [] as Sample[] })),
+    PATTERNS.filter((pattern) => !pattern.only || pattern.only.includes(`${s}/${t}`)).map((pattern) => ({ s, t, pattern, samples: [] as Sample[] })),
   );
   // Round-robin over every (pair, pattern): drift (CPU frequency, GC, other processes) spreads over all of them, and a
   // machine too slow for the time budget still ends with the same number of loads everywhere.
@@ -723,7 +767,27 @@ async function main(): Promise<number> {
   const { server, origin } = await startServer(bundle, double);
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
   try {
-    const latencyRows = await latency(browser, origin);
+    const allRows = await latency(browser, origin);
+    const latencyRows = allRows.filter((row) => row.name !== 'custom');
+    const customTable = table(
+      ['S ms', 'T ms', 'loads', "(d) connect → ChatKit's first API request", 'min–max', 'script in', "(b) hosted: connect → ChatKit holds a secret", '(d) − (b)'],
+      allRows
+        .filter((row) => row.name === 'custom')
+        .map((row) => {
+          const hosted = latencyRows.find((other) => other.name === 'managed' && other.s === row.s && other.t === row.t)!;
+          return [
+            String(row.s),
+            String(row.t),
+            String(row.loads),
+            ms(row.median),
+            `${row.min.toFixed(0)}–${row.max.toFixed(0)}`,
+            ms(row.phases.scriptIn),
+            ms(hosted.median),
+            `${row.median - hosted.median >= 0 ? '+' : '−'}${ms(Math.abs(row.median - hosted.median))}`,
+          ];
+        }),
+      ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    );
     const checks = [
       ...(await tenElements(browser, origin)),
       ...(await quiet(browser, origin, 'lazy', 'loading="lazy" 5000px below the fold, 1 s', 'lazy, after scrollIntoView', (element) => element.scrollIntoView())),
@@ -836,6 +900,9 @@ async function main(): Promise<number> {
       'Where the time goes (medians, ms after t0; "after both in" = ChatKit has secret − the later of script and secret arriving)',
       phaseTable.text,
       '',
+      "Your own ChatKit server (api-url): element connected → ChatKit's first API request (the page sends a message at t0)",
+      customTable.text,
+      '',
       'Requests (counted at the server)',
       checkTable.text,
       '',
@@ -851,7 +918,7 @@ async function main(): Promise<number> {
 
     if (WRITE) {
       mkdirSync(dirname(REPORT), { recursive: true });
-      writeFileSync(REPORT, markdownReport({ loadsText, load, phases: phaseTable.markdown, latency: latencyTable.markdown, checks: checkTable.markdown, memory: memoryTable.markdown, targetLines, memoryLines, machine, seconds, server: serverPhase?.markdown ?? '' }));
+      writeFileSync(REPORT, markdownReport({ loadsText, load, custom: customTable.markdown, phases: phaseTable.markdown, latency: latencyTable.markdown, checks: checkTable.markdown, memory: memoryTable.markdown, targetLines, memoryLines, machine, seconds, server: serverPhase?.markdown ?? '' }));
       console.error(`bench: wrote ${REPORT.slice(ROOT.length + 1)}`);
     }
     return failed.length ? 1 : 0;
@@ -874,7 +941,7 @@ function breakdown(row: LatencyRow, s: number, t: number): string {
   );
 }
 
-function markdownReport(parts: { loadsText: string; load: string; phases: string; latency: string; checks: string; memory: string; targetLines: string[]; memoryLines: string[]; machine: string; seconds: number; server: string }): string {
+function markdownReport(parts: { loadsText: string; load: string; custom: string; phases: string; latency: string; checks: string; memory: string; targetLines: string[]; memoryLines: string[]; machine: string; seconds: number; server: string }): string {
   const escape = (line: string) => line.replaceAll('<', '&lt;').replaceAll('>', '&gt;');
   return `## Performance
 
@@ -927,6 +994,18 @@ Where the time goes — medians in ms after the same mark, from Resource Timing 
 are over:
 
 ${parts.phases}
+
+### Your own ChatKit server: time until ChatKit's first API request
+
+**(d)** is \`<managed-chatkit api-url="api" domain-key="…">\` created once its bundle has run, with
+\`element.sendUserMessage({ text: 'hi' })\` called right after connecting (the element queues it until ChatKit is
+ready). Measured from the same mark as (b) to the moment the ChatKit stand-in hands its first protocol request
+(\`threads.create\`) to the element's \`api.fetch\`. No client secret is fetched, so nothing waits for **T** (which here
+delays only the server's answer): the first request can leave as soon as the script has arrived and ChatKit is
+ready, while hosted mode (b) has to wait for the later of the script and the secret. The element preconnects to
+\`api-url\`'s origin as it starts (a no-op here, where everything is same-origin).
+
+${parts.custom}
 
 ### Requests (counted at the server)
 

@@ -2,10 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-/** Budgets in bytes, gzip level 9. See README "Performance" for why they are what they are. */
+/**
+ * Budgets in bytes, gzip level 9. See README "Performance" for why they are what they are. Raised by 1,385 / 1,370
+ * bytes — exactly what custom-backend mode (api-url, its refusals) and the readiness watchdog cost (8,236 → 9,618 and
+ * 13,543 → 14,910), keeping the headroom the budgets had before.
+ */
 const budgets = [
-  { file: 'dist/managed-chatkit.js', budget: 8_700, note: 'Lit external (for bundlers)' },
-  { file: 'dist/managed-chatkit.bundle.js', budget: 14_100, note: 'Lit included (for a CDN <script type="module">)' },
+  { file: 'dist/managed-chatkit.js', budget: 10_085, note: 'Lit external (for bundlers)' },
+  { file: 'dist/managed-chatkit.bundle.js', budget: 15_470, note: 'Lit included (for a CDN <script type="module">)' },
 ];
 
 let failed = false;

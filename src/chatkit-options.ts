@@ -1,8 +1,12 @@
 import type { ChatKitOptions, ThemeOption } from '@openai/chatkit';
+import type { PageApiConfig } from './backend.js';
 import { ManagedChatKitError } from './errors.js';
 
-/** ChatKit's options as a page supplies them: everything but `api`, which is always the element's own. */
-export type ChatKitOptionsInput = Omit<ChatKitOptions, 'api'>;
+/**
+ * ChatKit's options as a page supplies them. `api` may only describe your own ChatKit server (`url`, `domainKey`,
+ * `uploadStrategy`, and `fetch` from code); the element builds the `api` ChatKit gets.
+ */
+export type ChatKitOptionsInput = Omit<ChatKitOptions, 'api'> & { api?: PageApiConfig };
 
 /** The `theme` attribute: ChatKit's color schemes plus `auto` (follows `prefers-color-scheme`). */
 export type ThemeAttribute = 'light' | 'dark' | 'auto';

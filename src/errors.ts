@@ -1,5 +1,8 @@
-/** Where a failure happened: loading the ChatKit script, fetching a client secret, or reading the configuration. */
-export type ErrorPhase = 'script' | 'session' | 'config';
+/**
+ * Where a failure happened: loading the ChatKit script, fetching a client secret, reading the configuration, or ChatKit
+ * itself (mounted, but not ready within `timeout`, or an error before it was).
+ */
+export type ErrorPhase = 'script' | 'session' | 'config' | 'chatkit';
 
 /** Detail of the `managed-chatkit-error` event. */
 export interface ManagedChatKitErrorDetail {

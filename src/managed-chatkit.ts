@@ -1,10 +1,12 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import type { OpenAIChatKit } from '@openai/chatkit';
+import type { ChatKitOptions, OpenAIChatKit } from '@openai/chatkit';
+import { customApi, resolveBackend, type Backend } from './backend.js';
 import { buildChatKitOptions, parseOptionsJson, type ChatKitOptionsInput } from './chatkit-options.js';
 import { CHATKIT_EVENTS, forwardChatKitEvent } from './chatkit-events.js';
 import { ColorSchemeController } from './color-scheme-controller.js';
 import { ManagedChatKitError, type ManagedChatKitErrorDetail } from './errors.js';
 import { whenNearViewport } from './near-viewport.js';
+import { ReadinessWatchdog } from './readiness-watchdog.js';
 import { CHATKIT_TAG, DEFAULT_SCRIPT_SRC, loadChatKit, pageNonce, preconnect, resolveScriptUrl } from './script-loader.js';
 import { SessionClient, type SessionConfig } from './session-client.js';
 import { styles } from './managed-chatkit.styles.js';
@@ -24,9 +26,22 @@ export const DEFAULT_REFRESH_URL = '/api/chatkit/refresh';
 export const DEFAULT_TIMEOUT = 15_000;
 
 /** Properties whose change means a new `setOptions`. */
-const OPTION_PROPERTIES = new Set<PropertyKey>(['options', 'theme', 'accentColor', 'locale', 'placeholder', 'greeting', 'frameTitle', 'initialThread']);
+const OPTION_PROPERTIES = new Set<PropertyKey>([
+  'options',
+  'theme',
+  'accentColor',
+  'locale',
+  'placeholder',
+  'greeting',
+  'frameTitle',
+  'initialThread',
+  'apiUrl',
+  'domainKey',
+  'uploadUrl',
+  'apiFetch',
+]);
 /** Properties whose change may clear a `config` error. */
-const CONFIG_PROPERTIES = new Set<PropertyKey>([...OPTION_PROPERTIES, 'scriptSrc', 'credentials', 'loading']);
+const CONFIG_PROPERTIES = new Set<PropertyKey>([...OPTION_PROPERTIES, 'scriptSrc', 'credentials', 'loading', 'startUrl', 'refreshUrl', 'workflowId']);
 
 const CREDENTIALS: readonly RequestCredentials[] = ['same-origin', 'include', 'omit'];
 
@@ -41,18 +56,19 @@ type ChatKitMethod =
   | 'hideHistory';
 
 /**
- * ChatKit on any page, without React: loads ChatKit's script once, keeps it supplied with client secrets from your
- * session endpoint, and turns every failure into a visible, recoverable state.
+ * ChatKit on any page, without React: loads ChatKit's script once, connects it to your backend — client secrets from
+ * your session endpoint for a hosted workflow, or your own ChatKit server (`api-url`) — and turns every failure,
+ * ChatKit never becoming ready included, into a visible, recoverable state.
  *
  * @summary Drop-in OpenAI ChatKit.
  *
  * @attr {string} start-url - POSTed when ChatKit asks for a secret and has none. Default `/api/chatkit/start`.
  * @attr {string} refresh-url - POSTed with `{"currentClientSecret": "…"}` to refresh. Default `/api/chatkit/refresh` when `start-url` is unset, else `start-url`.
  * @attr {string} workflow-id - Sent in both bodies as `{"workflow": {"id": "…"}}`.
- * @attr {'same-origin' | 'include' | 'omit'} credentials - fetch credentials mode for session requests. Default `same-origin`.
+ * @attr {'same-origin' | 'include' | 'omit'} credentials - fetch credentials mode for session requests, and for every ChatKit request with `api-url`. Default `same-origin`.
  * @attr {string} script-src - Where ChatKit is loaded from: https:, same-origin or http://localhost URLs only. Default ChatKit's CDN.
  * @attr {string} nonce - CSP nonce for the injected script. Default: the nonce of the page's own scripts.
- * @attr {number} timeout - ms allowed for the script to define `<openai-chatkit>`, and for each session request. Default 15000.
+ * @attr {number} timeout - ms allowed for the script to define `<openai-chatkit>`, for each session request, and for ChatKit to fire `chatkit.ready` once mounted. Default 15000.
  * @attr {'light' | 'dark' | 'auto'} theme - Color scheme; `auto` follows `prefers-color-scheme` live.
  * @attr {string} accent-color - `theme.color.accent.primary` (level 1).
  * @attr {string} locale - ChatKit's `locale`. Default: the browser's.
@@ -65,9 +81,12 @@ type ChatKitMethod =
  * @attr {boolean} launcher - Render a floating launcher button; ChatKit loads on first open.
  * @attr {boolean} open - With `launcher`: whether the panel is open.
  * @attr {'idle' | 'loading' | 'ready' | 'error'} state - Read-only, reflected lifecycle state.
+ * @attr {string} api-url - Your own ChatKit server (custom-backend mode): ChatKit gets `api: { url, domainKey, fetch, uploadStrategy }` and `start-url`/`refresh-url`/`workflow-id` are not used.
+ * @attr {string} domain-key - Required with `api-url`: the key OpenAI's domain allowlist shows for this site's domain.
+ * @attr {string} upload-url - With `api-url`: attachments are uploaded to this URL (`uploadStrategy: {type: "direct"}`); without it `two_phase` when attachments are enabled.
  *
  * @fires {CustomEvent<StateChangeDetail>} managed-chatkit-statechange - `{ state, previous }` whenever `state` changes.
- * @fires {CustomEvent<ManagedChatKitErrorDetail>} managed-chatkit-error - `{ phase, message, status?, retryable }` for every failure; cancel it to keep the console quiet.
+ * @fires {CustomEvent<ManagedChatKitErrorDetail>} managed-chatkit-error - `{ phase, message, status?, retryable }` for every failure (phase `script`, `session`, `config` or `chatkit`); cancel it to keep the console quiet.
  * @fires chatkit.ready - ChatKit's events, each once under its dotted name… (also chatkit.error, chatkit.thread.change, …)
  * @fires chatkit-ready - …and once under its dashed twin for template syntaxes (chatkit-error, chatkit-thread-change, …).
  *
@@ -94,6 +113,10 @@ export class ManagedChatKit extends LitElement {
   static override styles = styles;
 
   static override properties = {
+    apiUrl: { attribute: 'api-url' },
+    domainKey: { attribute: 'domain-key' },
+    uploadUrl: { attribute: 'upload-url' },
+    apiFetch: { attribute: false },
     startUrl: { attribute: 'start-url' },
     refreshUrl: { attribute: 'refresh-url' },
     workflowId: { attribute: 'workflow-id' },
@@ -124,6 +147,17 @@ export class ManagedChatKit extends LitElement {
     registry.define(tag, tag === 'managed-chatkit' ? this : class extends this {});
   }
 
+  /** Your own ChatKit server: switches to custom-backend mode (needs `domainKey`). */
+  declare apiUrl: string | null;
+  /** The domain key from OpenAI's domain allowlist for this site (custom-backend mode). */
+  declare domainKey: string | null;
+  /** Where ChatKit uploads attachments directly (custom-backend mode). */
+  declare uploadUrl: string | null;
+  /**
+   * Custom-backend mode: the `fetch` ChatKit uses for every request to `apiUrl` (e.g. to add an auth token). Default:
+   * `fetch` with `credentials` and `sessionHeaders` applied.
+   */
+  declare apiFetch: typeof fetch | undefined;
   /** POSTed when ChatKit asks for a secret and has none. */
   declare startUrl: string | null;
   /** POSTed with `{"currentClientSecret": "…"}` when ChatKit asks to refresh. */
@@ -148,15 +182,22 @@ export class ManagedChatKit extends LitElement {
   declare loading: 'eager' | 'lazy';
   declare launcher: boolean;
   declare open: boolean;
-  /** ChatKit options (without `api`), above the JSON child and below individual attributes. */
+  /**
+   * ChatKit options, above the JSON child and below individual attributes. `api` may only name your own ChatKit server
+   * (`url`, `domainKey`, `uploadStrategy`, `fetch`); `api.getClientSecret` is refused.
+   */
   declare options: ChatKitOptionsInput | undefined;
-  /** Extra headers for session requests (e.g. a CSRF token). */
+  /** Extra headers for session requests (e.g. a CSRF token), and for every ChatKit request in custom-backend mode. */
   declare sessionHeaders: HeadersInit | undefined;
 
   #state: ManagedChatKitState = 'idle';
   #error: ManagedChatKitError | null = null;
   #chatkit: OpenAIChatKit | null = null;
   #ready = false;
+  /** The backend of the last option set built; the mounted ChatKit was built for `#mountedMode`. */
+  #backend: Backend = { mode: 'hosted' };
+  #mountedMode: Backend['mode'] | null = null;
+  readonly #watchdog = new ReadinessWatchdog(() => this.#fail(this.#chatkitError(`did not fire chatkit.ready within ${this.timeout} ms (timeout attribute)`)));
   /** Thread to reopen when ChatKit is rebuilt (retry, reconnect) or remembered by `persist-thread`. */
   #threadId: string | null = null;
   /** Incremented on every start and disconnect: a late answer for an older run is dropped. */
@@ -183,6 +224,10 @@ export class ManagedChatKit extends LitElement {
 
   constructor() {
     super();
+    this.apiUrl = null;
+    this.domainKey = null;
+    this.uploadUrl = null;
+    this.apiFetch = undefined;
     this.startUrl = null;
     this.refreshUrl = null;
     this.workflowId = null;
@@ -248,12 +293,17 @@ export class ManagedChatKit extends LitElement {
   }
 
   /**
-   * Leaves the `error` state and tries again from the failed phase: a fresh script tag, a fresh ChatKit with a fresh
-   * session (the open thread is kept), or the corrected configuration. Also restarts a load that seems stuck in
+   * Leaves the `error` state and tries again from the failed phase: a fresh script tag, a fresh ChatKit (with a fresh
+   * session in hosted mode; the open thread is kept), or the corrected configuration. Also restarts a load that seems stuck in
    * `loading`; does nothing while `idle` or `ready`.
    */
   retry(): void {
     if (!this.isConnected || this.#state === 'idle' || this.#state === 'ready') return;
+    this.#rebuild();
+  }
+
+  /** Drops ChatKit and any session request, and starts a fresh attempt. */
+  #rebuild(): void {
     this.#session.abort();
     this.#unmountChatKit();
     this.#begin();
@@ -361,7 +411,8 @@ export class ManagedChatKit extends LitElement {
     }
     if (this.launcher && this.open && this.#state === 'idle' && changed.has('open')) {
       this.#afterUpdate(() => this.#startWhenWanted());
-    } else if (configFixable && this.#state === 'error' && this.#error?.phase === 'config') {
+    } else if (configFixable && this.#state === 'error' && (this.#error?.phase === 'config' || this.#error?.phase === 'chatkit')) {
+      // A changed domain-key or api-url may be the fix for a ChatKit that never became ready: build a fresh one.
       this.#afterUpdate(() => this.retry());
     }
     if (this.#optionsDirty && this.#chatkit) this.#applyOptions();
@@ -400,7 +451,9 @@ export class ManagedChatKit extends LitElement {
     this.#setState('loading');
     try {
       const scriptUrl = this.#checkConfig();
-      this.#session.prefetch(); // every attempt starts without a ChatKit: its first ask takes this answer
+      // Every attempt starts without a ChatKit: its first ask takes this answer. Custom mode warms its server instead.
+      if (this.#backend.mode === 'hosted') this.#session.prefetch();
+      else this.#preconnectApi();
       await loadChatKit(scriptUrl, { nonce: this.nonce || pageNonce(), timeout: this.timeout, signal: abort.signal });
       if (run !== this.#run) return;
       this.#mountChatKit();
@@ -425,15 +478,21 @@ export class ManagedChatKit extends LitElement {
     return resolveScriptUrl(this.scriptSrc || DEFAULT_SCRIPT_SRC);
   }
 
-  #buildOptions() {
-    const json = this.querySelector<HTMLScriptElement>(':scope > script[type="application/json"]');
+  /** The complete option set, `api` included; decides `#backend` (throws a `config` error for a mix that cannot work). */
+  #buildOptions(): ChatKitOptions {
+    const child = this.querySelector<HTMLScriptElement>(':scope > script[type="application/json"]');
+    const json = child ? parseOptionsJson(child.textContent ?? '') : undefined;
+    const attachments = (this.options?.composer?.attachments?.enabled ?? json?.composer?.attachments?.enabled) === true;
+    const { apiUrl, domainKey, uploadUrl, startUrl, refreshUrl, workflowId } = this;
+    const backend = resolveBackend({ apiUrl, domainKey, uploadUrl, startUrl, refreshUrl, workflowId, pageApi: [json?.api, this.options?.api], attachments });
+    this.#backend = backend;
     return buildChatKitOptions({
-      json: json ? parseOptionsJson(json.textContent ?? '') : undefined,
+      json,
       options: this.options,
       attributes: this,
       thread: this.#threadId ?? this.#threadStore()?.read(),
       prefersDark: this.#colorScheme.dark,
-      api: this.#api,
+      api: backend.mode === 'hosted' ? this.#hostedApi : customApi(backend, this.apiFetch ?? backend.fetch ?? this.#apiFetch),
     });
   }
 
@@ -443,7 +502,9 @@ export class ManagedChatKit extends LitElement {
     for (const name of CHATKIT_EVENTS) chatkit.addEventListener(name, this.#onChatKitEvent);
     this.#chatkit = chatkit;
     this.#ready = false;
+    this.#mountedMode = null;
     this.#applyOptions();
+    if (this.#state === 'loading') this.#watchdog.start(this.timeout);
     this.requestUpdate();
   }
 
@@ -454,6 +515,7 @@ export class ManagedChatKit extends LitElement {
     chatkit.remove();
     this.#chatkit = null;
     this.#ready = false;
+    this.#watchdog.stop();
     this.requestUpdate();
   }
 
@@ -462,17 +524,24 @@ export class ManagedChatKit extends LitElement {
     const chatkit = this.#chatkit;
     if (!chatkit) return;
     try {
-      chatkit.setOptions(this.#buildOptions());
+      const options = this.#buildOptions();
+      if (this.#mountedMode !== null && this.#mountedMode !== this.#backend.mode) {
+        // ChatKit cannot switch between a hosted workflow and a custom server in place: build a new one.
+        this.#afterUpdate(() => this.#rebuild());
+        return;
+      }
+      this.#mountedMode = this.#backend.mode;
+      chatkit.setOptions(options);
     } catch (error) {
       this.#fail(ManagedChatKitError.from(error, 'config'));
     }
   }
 
-  /** ChatKit's `api`: one object for the element's life, so every `setOptions` hands ChatKit the same function. */
-  readonly #api = {
+  /** Hosted mode's `api`: one object for the element's life, so every `setOptions` hands ChatKit the same function. */
+  readonly #hostedApi = {
     getClientSecret: async (current: string | null): Promise<string> => {
       const run = this.#run;
-      const secret = await this.#session.getClientSecret(current);
+      const secret = await this.#watchdog.hold(this.#session.getClientSecret(current));
       // A secret that arrives after a session failure means ChatKit recovered by itself.
       if (run === this.#run && this.#state === 'error' && this.#error?.phase === 'session' && this.#ready) {
         this.#error = null; // `error` is documented as null outside the error state
@@ -482,12 +551,44 @@ export class ManagedChatKit extends LitElement {
     },
   };
 
+  /**
+   * Custom mode's default `api.fetch`: every ChatKit request carries `credentials` and `sessionHeaders` (ChatKit's own
+   * headers win), read per request so changes apply at once.
+   */
+  readonly #apiFetch: typeof fetch = (input, init = {}) => {
+    const headers = new Headers(this.sessionHeaders);
+    new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined)).forEach((value, name) => headers.set(name, value));
+    return fetch(input, { ...init, headers, credentials: this.credentials });
+  };
+
+  /** A phase-`chatkit` error: what ChatKit did (`what`), then the usual causes for this page and backend. */
+  #chatkitError(what: string): ManagedChatKitError {
+    const backend = this.#backend;
+    const custom = backend.mode === 'custom';
+    return new ManagedChatKitError(
+      'chatkit',
+      `ChatKit was mounted but ${what}. Check that ${location.hostname} is on your OpenAI organization's domain allowlist` +
+        (custom ? ` and that domain-key="${backend.domainKey}" is the key it shows for it` : ' (and, with api-url, that domain-key is its key)') +
+        `; that this page's Content-Security-Policy allows ChatKit in frame-src and connect-src` +
+        (custom ? `; and that the ChatKit server at api-url ${backend.url} is running.` : '.'),
+      { retryable: true },
+    );
+  }
+
   readonly #onChatKitEvent = (event: Event): void => {
     if (event.currentTarget !== this.#chatkit) return;
     if (event.type === 'chatkit.ready') {
       this.#ready = true;
-      if (this.#state === 'loading') this.#setState('ready');
+      this.#watchdog.stop();
+      // A ChatKit that becomes ready after the watchdog gave up has recovered by itself.
+      if (this.#state === 'error' && this.#error?.phase === 'chatkit') this.#error = null;
+      if (this.#state === 'loading' || !this.#error) this.#setState('ready');
       this.#flushQueue();
+    } else if (event.type === 'chatkit.error' && !this.#ready && this.#state === 'loading') {
+      // Before ready, ChatKit's own UI may show nothing: the element's error view takes over. (A session failure is
+      // already reported by then and leaves the state `error`.)
+      const reason = (event as CustomEvent<{ error?: unknown } | undefined>).detail?.error;
+      this.#fail(this.#chatkitError(`fired chatkit.error before chatkit.ready (${reason instanceof Error ? reason.message : String(reason)})`));
     } else if (event.type === 'chatkit.thread.change') {
       this.#threadId = (event as CustomEvent<{ threadId: string | null }>).detail?.threadId ?? null;
       this.#threadStore()?.write(this.#threadId);
@@ -497,7 +598,8 @@ export class ManagedChatKit extends LitElement {
 
   #threadStore(): ThreadStore | null {
     if (this.persistThread === null || this.persistThread === 'false') return null;
-    return new ThreadStore(ThreadStore.keyFor(this.persistThread, this.startUrl ?? DEFAULT_START_URL));
+    const backend = this.#backend;
+    return new ThreadStore(ThreadStore.keyFor(this.persistThread, backend.mode === 'custom' ? backend.url : (this.startUrl ?? DEFAULT_START_URL)));
   }
 
   #sessionConfig(): SessionConfig {
@@ -517,6 +619,7 @@ export class ManagedChatKit extends LitElement {
     if (!this.isConnected) return;
     // Changes already waiting for the next update were made before this failure: they must not count as its fix.
     this.#changesPredateError = this.isUpdatePending;
+    this.#watchdog.stop();
     this.#error = error;
     this.#setState('error');
     const event = new CustomEvent<ManagedChatKitErrorDetail>('managed-chatkit-error', {
@@ -560,10 +663,17 @@ export class ManagedChatKit extends LitElement {
   readonly #warmUp = (): void => {
     try {
       preconnect(resolveScriptUrl(this.scriptSrc || DEFAULT_SCRIPT_SRC));
+      this.#buildOptions();
+      this.#preconnectApi();
     } catch {
-      // a bad script-src is reported when the panel opens
+      // a bad configuration is reported when the panel opens
     }
   };
+
+  /** Custom mode: warms the connection to `api-url`'s origin (cookies or not, as its requests will be). */
+  #preconnectApi(): void {
+    if (this.#backend.mode === 'custom') preconnect(new URL(this.#backend.url, document.baseURI), this.credentials === 'include');
+  }
 
   /** Escape closes the launcher panel (from the button or the panel) and focus returns to the button. */
   readonly #onKeydown = (event: KeyboardEvent): void => {

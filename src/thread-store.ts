@@ -5,12 +5,15 @@
 export class ThreadStore {
   constructor(readonly key: string) {}
 
-  /** The storage key for a `persist-thread` value: the value itself, or one derived from the start URL. */
-  static keyFor(persistThread: string, startUrl: string): string {
+  /**
+   * The storage key for a `persist-thread` value: the value itself, or one derived from the backend's URL (`start-url`,
+   * or `api-url` for your own ChatKit server), so threads of different backends never mix.
+   */
+  static keyFor(persistThread: string, backendUrl: string): string {
     if (persistThread && persistThread !== 'true') return persistThread;
-    let url = startUrl;
+    let url = backendUrl;
     try {
-      url = new URL(startUrl, document.baseURI).href;
+      url = new URL(backendUrl, document.baseURI).href;
     } catch {
       // keep the raw attribute
     }

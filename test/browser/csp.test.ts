@@ -6,7 +6,7 @@
 import { expect } from '@open-wc/testing';
 import type { ManagedChatKitErrorDetail } from '../../src/errors.js';
 import type { ManagedChatKit, ManagedChatKitState } from '../../src/managed-chatkit.js';
-import { doubleSrc, scenario, sleep, until, type ChatKitDouble } from './helpers.js';
+import { chatkitServer, doubleSrc, scenario, sleep, until, type ChatKitDouble } from './helpers.js';
 
 interface PageRecord {
   errors: Array<{ message: string; filename: string }>;
@@ -66,9 +66,11 @@ async function settled(page: CspPage, timeout = 6000): Promise<ManagedChatKitSta
 const injected = (page: CspPage) => [...page.doc.querySelectorAll<HTMLScriptElement>('script[data-managed-chatkit]')];
 
 /** Ready with a secret, and a clean record: no error, no violation, no uncaught error or rejection. */
-async function expectLoaded(page: CspPage): Promise<void> {
+async function expectLoaded(page: CspPage, secret: RegExp | null = /^secret-start-\d+$/): Promise<void> {
   expect(await settled(page), page.element.error?.message ?? 'state').to.equal('ready');
-  expect((page.element.chatkit as unknown as ChatKitDouble).secret).to.match(/^secret-start-\d+$/);
+  const held = (page.element.chatkit as unknown as ChatKitDouble).secret;
+  if (secret) expect(held).to.match(secret);
+  else expect(held, 'a custom backend needs no secret').to.equal(null);
   expect(page.record.elementErrors).to.deep.equal([]);
   expect(page.record.states).to.deep.equal([
     ['loading', 'idle'],
@@ -164,6 +166,22 @@ describe('<managed-chatkit> under a Content-Security-Policy', () => {
       const page = await openCspPage('recommended');
       await expectLoaded(page);
       expect(injected(page).map((script) => [script.src, script.nonce])).to.deep.equal([[page.scriptHref, page.nonce]]);
+    });
+  });
+
+  describe('your own ChatKit server (api-url) under the recommended policy', () => {
+    it("connect-src 'self' covers a same-origin api-url; the streamed conversation renders under enforced Trusted Types", async () => {
+      const server = chatkitServer('csp');
+      const page = await openCspPage('recommended', { api: server.url, domainKey: 'k' });
+      await expectLoaded(page, null);
+      await page.element.sendUserMessage({ text: 'under CSP' });
+      const double = page.element.chatkit as unknown as ChatKitDouble;
+      expect(double.transcript()).to.deep.equal([
+        ['user_message', 'under CSP'],
+        ['assistant_message', 'You said: under CSP'],
+      ]);
+      expect(page.record.violations).to.deep.equal([]);
+      expect(page.record.elementErrors).to.deep.equal([]);
     });
   });
 

@@ -9,12 +9,26 @@ export interface ChatKitDouble extends HTMLElement {
   secret: string | null;
   expireSecret(): Promise<string | null>;
   emit(name: string, detail?: unknown): void;
+  /** Custom backend: protocol requests sent, the thread on screen, the rendered conversation. */
+  apiRequests: Array<{ type: string; params?: Record<string, any> }>;
+  threadId: string | null;
+  transcript(): Array<[string, string]>;
+}
+
+/** ChatKit's `api` for a custom backend, as the double received it. */
+export interface CustomApi {
+  url: string;
+  domainKey: string;
+  fetch?: typeof fetch;
+  uploadStrategy?: { type: 'two_phase' } | { type: 'direct'; uploadUrl: string };
 }
 
 export interface DoubleRegistry {
   instances: Set<ChatKitDouble>;
   last: ChatKitDouble | null;
   evaluations: number;
+  /** Settings read by each instance as it starts (see test/fixtures/chatkit-double.ts). */
+  config?: { ready: 'after-secret' | 'first' | 'never' | 'error'; readyDelay: number };
 }
 
 export const doubles = (): DoubleRegistry | undefined => (window as unknown as { chatkitDouble?: DoubleRegistry }).chatkitDouble;
@@ -39,6 +53,22 @@ export function scenario(name = 'scenario') {
     },
     async log(): Promise<Array<{ kind: string; body: any; headers: Record<string, string> }>> {
       return (await fetch(`${base}/log`)).json();
+    },
+  };
+}
+
+/** A fresh scenario on the fake ChatKit server (test/fixtures/fake-chatkit-server.mjs): its URL, fault and log. */
+export function chatkitServer(name = 'server') {
+  const id = `${name}-${Date.now().toString(36)}-${counter++}`;
+  const url = `/chatkit/${id}`;
+  return {
+    id,
+    url,
+    async fault(fault: string) {
+      await fetch(`${url}/fault`, { method: 'PUT', body: JSON.stringify({ fault }) });
+    },
+    async log(): Promise<Array<{ body: any; headers: Record<string, string> }>> {
+      return (await fetch(`${url}/log`)).json();
     },
   };
 }

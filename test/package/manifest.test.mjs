@@ -74,8 +74,13 @@ test('the manifest lists the attributes, slots and parts of the contract', () =>
       'launcher',
       'open',
       'state',
+      'api-url',
+      'domain-key',
+      'upload-url',
     ],
   );
+  const apiFetch = element.members.find((/** @type {any} */ m) => m.name === 'apiFetch');
+  assert.equal(apiFetch?.type?.text, 'typeof fetch | undefined');
   assert.deepEqual(element.attributes.find((/** @type {any} */ a) => a.name === 'theme').type, { text: "'light' | 'dark' | 'auto'" });
   assert.deepEqual(element.slots.map((/** @type {any} */ s) => s.name), ['loading', 'error', 'launcher']);
   assert.deepEqual(element.cssParts.map((/** @type {any} */ p) => p.name), ['chatkit', 'error', 'retry-button', 'launcher', 'panel']);

@@ -1,0 +1,85 @@
+import type { CustomApiConfig, FileUploadStrategy } from '@openai/chatkit';
+import { ManagedChatKitError } from './errors.js';
+
+/** `api` as a page may give it in the JSON child or `options`: your own ChatKit server (never `getClientSecret`). */
+export interface PageApiConfig {
+  url?: string;
+  domainKey?: string;
+  uploadStrategy?: FileUploadStrategy;
+  /** `options` only (JSON cannot hold a function); the `apiFetch` property wins. */
+  fetch?: typeof fetch;
+}
+
+/** What decides the backend: the element's attributes, and `api` merged from the JSON child and `options`. */
+export interface BackendInput {
+  apiUrl: string | null;
+  domainKey: string | null;
+  uploadUrl: string | null;
+  /** Explicitly set hosted-mode attributes (not defaults). */
+  startUrl: string | null;
+  refreshUrl: string | null;
+  workflowId: string | null;
+  /** `api` of the JSON child, then of `options` (later wins). */
+  pageApi: Array<PageApiConfig | undefined>;
+  /** Whether the options enable composer attachments (custom mode then needs an upload strategy). */
+  attachments: boolean;
+}
+
+/** Hosted workflows (`getClientSecret` from `start-url`), or your own ChatKit server. */
+export type Backend = { mode: 'hosted' } | { mode: 'custom'; url: string; domainKey: string; uploadStrategy?: FileUploadStrategy; fetch?: typeof fetch };
+
+/**
+ * Decides the backend and refuses every mix that cannot work, before any request leaves: each refusal is a `config`
+ * error that names the attributes involved and the fix.
+ */
+export function resolveBackend(input: BackendInput): Backend {
+  const api: PageApiConfig = Object.assign({}, ...input.pageApi);
+  if ('getClientSecret' in api) {
+    refuse('api.getClientSecret in the options is not accepted: <managed-chatkit> supplies it from start-url. Remove it, or use your own ChatKit server: api-url and domain-key.');
+  }
+  const url = input.apiUrl || api.url;
+  if (!url) {
+    if (input.uploadUrl) refuse('upload-url needs api-url (your own ChatKit server).');
+    return { mode: 'hosted' };
+  }
+  const name = input.apiUrl ? `api-url="${url}"` : `api.url "${url}"`;
+  checkHttpUrl(url, name);
+  const hosted = (['start-url', 'refresh-url', 'workflow-id'] as const).filter((_, i) => [input.startUrl, input.refreshUrl, input.workflowId][i]);
+  if (hosted.length) {
+    refuse(`${name} (your own ChatKit server) cannot be combined with ${hosted.join(', ')} (hosted workflow). Remove ${hosted.join(' and ')}, or remove api-url.`);
+  }
+  const domainKey = input.domainKey || api.domainKey;
+  if (!domainKey) {
+    refuse(`${name} needs domain-key: add ${location.hostname} to your OpenAI domain allowlist (platform.openai.com, Settings → Security) and set domain-key to the key it shows.`);
+  }
+  let uploadStrategy = api.uploadStrategy;
+  if (input.uploadUrl) {
+    checkHttpUrl(input.uploadUrl, `upload-url="${input.uploadUrl}"`);
+    uploadStrategy = { type: 'direct', uploadUrl: input.uploadUrl };
+  } else if (!uploadStrategy && input.attachments) {
+    uploadStrategy = { type: 'two_phase' };
+  }
+  return { mode: 'custom', url, domainKey, uploadStrategy, fetch: api.fetch };
+}
+
+/** ChatKit's `api` for a custom backend, with `fetch` the page's or the element's own. */
+export function customApi(backend: Extract<Backend, { mode: 'custom' }>, fetchFn: typeof fetch): CustomApiConfig {
+  const api: CustomApiConfig = { url: backend.url, domainKey: backend.domainKey, fetch: fetchFn };
+  if (backend.uploadStrategy) api.uploadStrategy = backend.uploadStrategy;
+  return api;
+}
+
+/** A relative URL resolves against the page and is fine; an absolute one must be http(s). */
+function checkHttpUrl(value: string, name: string): void {
+  let protocol = '';
+  try {
+    protocol = new URL(value, document.baseURI).protocol;
+  } catch {
+    // reported below
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') refuse(`${name} is not an http(s) URL: give your ChatKit server's, e.g. "/api/chatkit".`);
+}
+
+function refuse(message: string): never {
+  throw new ManagedChatKitError('config', message, { retryable: false });
+}
