@@ -19,9 +19,13 @@ function request(body: unknown): Request {
 
 describe('optional packages', () => {
   it('the entry imports and exports everything without them', () => {
-    for (const name of ['createChatKitHandler', 'MemoryStore', 'SqliteStore', 'PostgresStore', 'agentResponder', 'streamAgentResponse', 'chatkitServer', 'toNodeListener'] as const) {
+    for (const name of ['createChatKitHandler', 'MemoryStore', 'SqliteStore', 'PostgresStore', 'chatkitServer', 'toNodeListener'] as const) {
       expect(typeof server[name]).toBe('function');
     }
+  });
+
+  it('managed-chatkit/server/agents without @openai/agents fails at import (the SDK is its point)', async () => {
+    await expect(import('../../../src/server/agents.js')).rejects.toThrow(); // it is the SDK's own entry point, unlike managed-chatkit/server
   });
 
   it('{ agent } without @openai/agents: 500 to the client, the install command in the log; the next request retries', async () => {
