@@ -4,11 +4,26 @@ import { CHATKIT_EVENTS, dashedName } from '../src/index.js';
 
 const mode = document.body.dataset.mode === 'live' ? 'live' : 'offline';
 const banner = document.querySelector('.mode');
-if (banner) {
-  banner.textContent =
-    mode === 'live'
-      ? 'Live: the real ChatKit script and real sessions for CHATKIT_WORKFLOW_ID.'
-      : 'Offline demo: a local ChatKit double stands in for ChatKit’s CDN script, and the session handler talks to a fake OpenAI sessions API. Set OPENAI_API_KEY and CHATKIT_WORKFLOW_ID to use the real ones.';
+if (banner) banner.textContent = document.body.dataset.backend === 'custom' ? customBanner() : hostedBanner();
+
+function hostedBanner(): string {
+  return mode === 'live'
+    ? 'Live: the real ChatKit script and real sessions for CHATKIT_WORKFLOW_ID.'
+    : 'Offline demo: a local ChatKit double stands in for ChatKit’s CDN script, and the session handler talks to a fake OpenAI sessions API. Set OPENAI_API_KEY and CHATKIT_WORKFLOW_ID to use the real ones.';
+}
+
+/** The custom-backend page: which of the model and the ChatKit script are real (set by demo/demo-server.ts). */
+function customBanner(): string {
+  const realModel = document.body.dataset.model === 'openai';
+  const realScript = document.body.dataset.chatkit === 'cdn';
+  if (!realModel && !realScript) {
+    return 'Offline demo: your own ChatKit server (createChatKitHandler) runs an Agents SDK agent on an offline fake model, and a local ChatKit double stands in for ChatKit’s CDN script. No keys needed. Set OPENAI_API_KEY for a real model and CHATKIT_DOMAIN_KEY for the real ChatKit script (see “Running this page live”).';
+  }
+  const model = realModel ? 'a real OpenAI model (OPENAI_API_KEY)' : 'the offline fake model (set OPENAI_API_KEY for a real one)';
+  const script = realScript
+    ? 'the real ChatKit script with CHATKIT_DOMAIN_KEY (this hostname must be on that key’s domain allowlist)'
+    : 'the local ChatKit double (set CHATKIT_DOMAIN_KEY for the real script)';
+  return `Live: your own ChatKit server runs ${model}; the page uses ${script}.`;
 }
 
 const log = document.querySelector<HTMLPreElement>('#log');
