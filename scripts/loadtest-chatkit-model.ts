@@ -17,14 +17,14 @@ export const ARRIVAL_MS = 5;
 
 const TAIL =
   'Here is a considered answer streamed word by word, the way a hosted model sends its tokens, long enough that every ' +
-  'stream stays open for about a second while the server saves each item it completes.';
+  'stream stays open for over a second while the server saves each item it completes.';
 
 /** The user's text of turn `turn` (0 = threads.create) of conversation `conversation`. */
 export function userText(conversation: number, turn: number): string {
   return `Conversation ${conversation}, message ${turn + 1}: how does this work?`;
 }
 
-/** The assistant's answer to a user text: unique per turn, about three dozen chunks. */
+/** The assistant's answer to a user text: unique per turn, 46 chunks (a stream stays open at least 1.2 s). */
 export function replyTo(text: string): string {
   return `Reply to "${text}" ${TAIL}`;
 }

@@ -1,7 +1,7 @@
 /**
  * The ChatKit-server phase of `npm run loadtest`: hundreds of concurrent streaming conversations against
  * `createChatKitHandler({ agent, store })` behind `toNodeListener` + `http.createServer` on 127.0.0.1, with an
- * `@openai/agents` Agent on the offline fake model (first token after 300 ms, then a chunk every 20 ms, ~36 chunks).
+ * `@openai/agents` Agent on the offline fake model (first token after 300 ms, then a chunk every 20 ms, 46 chunks).
  *
  * The clients run in a child process (scripts/loadtest-chatkit-clients.ts), so this process's heap and RSS are the
  * server's. Each conversation is its own user (its own cookie): threads.create, then 2 or 3 threads.add_user_message
