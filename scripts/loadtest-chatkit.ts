@@ -127,8 +127,8 @@ function nextMessage<T>(child: ChildProcess, type: string, ms: number): Promise<
   });
 }
 
-/** One run of the load against `store` (yours to close). */
-async function runLoad(label: string, store: Store): Promise<ChatKitLoadOutcome> {
+/** One run of the load against `store` (yours to close), reported on the console under `label`. */
+export async function runChatKitLoad(label: string, store: Store): Promise<ChatKitLoadOutcome> {
   const failures: string[] = [];
   const model = new GatedModel();
   const agent = new Agent({ name: 'Assistant', instructions: 'Answer the question.', model });
@@ -250,7 +250,7 @@ export async function runChatKitLoadPhase(): Promise<ChatKitLoadOutcome[]> {
   const dir = mkdtempSync(join(tmpdir(), 'chatkit-loadtest-'));
   const sqlite = new SqliteStore(join(dir, 'chatkit.db'));
   try {
-    outcomes.push(await runLoad('SqliteStore', sqlite));
+    outcomes.push(await runChatKitLoad('SqliteStore', sqlite));
   } finally {
     await sqlite.close();
     rmSync(dir, { recursive: true, force: true });
@@ -269,7 +269,7 @@ export async function runChatKitLoadPhase(): Promise<ChatKitLoadOutcome[]> {
   try {
     const postgres = new PostgresStore(await cluster.createDatabase('loadtest'));
     try {
-      outcomes.push(await runLoad('PostgresStore', postgres));
+      outcomes.push(await runChatKitLoad('PostgresStore', postgres));
     } finally {
       await postgres.close();
     }
