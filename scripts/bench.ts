@@ -918,7 +918,10 @@ async function main(): Promise<number> {
 
     if (WRITE) {
       mkdirSync(dirname(REPORT), { recursive: true });
-      writeFileSync(REPORT, markdownReport({ loadsText, load, custom: customTable.markdown, phases: phaseTable.markdown, latency: latencyTable.markdown, checks: checkTable.markdown, memory: memoryTable.markdown, targetLines, memoryLines, machine, seconds, server: serverPhase?.markdown ?? '' }));
+      // The load test's section ("ChatKit server under load", written from a `npm run loadtest` run) is kept as it is.
+      const current = existsSync(REPORT) ? readFileSync(REPORT, 'utf8') : '';
+      const loadtest = /<!-- loadtest-chatkit:start -->[\s\S]*<!-- loadtest-chatkit:end -->\n?/.exec(current)?.[0];
+      writeFileSync(REPORT, markdownReport({ loadsText, load, custom: customTable.markdown, phases: phaseTable.markdown, latency: latencyTable.markdown, checks: checkTable.markdown, memory: memoryTable.markdown, targetLines, memoryLines, machine, seconds, server: serverPhase?.markdown ?? '' }) + (loadtest ? `\n${loadtest}` : ''));
       console.error(`bench: wrote ${REPORT.slice(ROOT.length + 1)}`);
     }
     return failed.length ? 1 : 0;

@@ -17,6 +17,10 @@
  *   address on every request, a quarter of them a 6 KB non-address header (counted under the socket address);
  * - slow clients: 1 000 connections sending a body one byte a second, cut with 408 by `bodyTimeout` (2 s here,
  *   10 s by default), and 200 sending their headers a byte a second, cut by Node's `headersTimeout`.
+ *
+ * Last, the ChatKit server (issue 11, scripts/loadtest-chatkit.ts): 240 concurrent streaming conversations against
+ * `createChatKitHandler({ agent })` on SqliteStore, then on a throwaway PostgreSQL cluster (SKIPPED without its
+ * binaries), every thread read back whole afterwards.
  */
 import autocannon from 'autocannon';
 import { createServer } from 'node:http';
@@ -25,6 +29,7 @@ import OpenAI from 'openai';
 import { createSessionHandler, MemoryRateLimitStore, toNodeListener, type RequestContext } from '../src/server/index.js';
 import { startFakeSessionsApi, type Fault } from '../test/fixtures/fake-sessions-api.js';
 import { listen } from '../test/fixtures/listen.js';
+import { runChatKitLoadPhase } from './loadtest-chatkit.js';
 
 /** Warm-up: this many requests, or fewer if the machine is slow — it never takes longer than the seconds below. */
 const WARMUP_REQUESTS = 1_200;
@@ -444,6 +449,18 @@ console.log(`slow clients: ${SLOW_BODIES} bodies and ${SLOW_HEADERS} header bloc
 }
 
 await fake.close();
+
+// ---------------------------------------------------------------------------------------------------------------
+// ChatKit server: concurrent streaming conversations, SqliteStore and PostgreSQL.
+{
+  const crashesBefore = crashes;
+  for (const outcome of await runChatKitLoadPhase()) {
+    failures.push(...outcome.failures);
+    if (outcome.skipped) console.log(`ChatKit ${outcome.store}: SKIPPED (${outcome.skipped.split(':', 1)[0]})`);
+  }
+  if (crashes > crashesBefore) failures.push(`ChatKit server: ${crashes - crashesBefore} crashes`);
+}
+
 console.log('');
 console.log(`total time ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
 const failed = failures.filter(Boolean);
