@@ -2,6 +2,7 @@ import { createServer, request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toNodeListener } from '../../src/server/index.js';
 import { listen } from '../fixtures/listen.js';
+import { tricklingRequest } from '../fixtures/trickling-request.js';
 import { handlerFor, sessionRequest, useFakeSessionsApi } from '../fixtures/session-harness.js';
 
 const fake = useFakeSessionsApi();
@@ -94,19 +95,10 @@ describe('Fetch Metadata (issue 14, point 4)', () => {
 describe('request-body deadline (issue 14, point 4)', () => {
   it('the handler answers 408 when the body trickles in past bodyTimeout', async () => {
     const { handler } = handlerFor(fake, { bodyTimeout: 300 });
-    let timer: NodeJS.Timeout | undefined;
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        timer = setInterval(() => controller.enqueue(new Uint8Array([0x20])), 100);
-      },
-      cancel() {
-        clearInterval(timer);
-      },
-    });
+    const { request, stop } = tricklingRequest('http://localhost/api/chatkit/start');
     const started = performance.now();
-    const request = new Request('http://localhost/api/chatkit/start', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body, duplex: 'half' } as RequestInit);
     const response = await Promise.race([handler(request), new Promise<Response>((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2_000))]);
-    clearInterval(timer);
+    stop();
     expect(response.status).toBe(408);
     expect(((await response.json()) as { error: string }).error).toMatch(/bodyTimeout/);
     expect(performance.now() - started).toBeLessThan(1_000);

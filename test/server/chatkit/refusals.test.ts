@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHATKIT_RATE_LIMIT_DEFAULTS, createChatKitHandler } from '../../../src/server/chatkit/handler.js';
 import { MemoryStore } from '../../../src/server/chatkit/store/memory-store.js';
+import { tricklingRequest } from '../../fixtures/trickling-request.js';
 import { COOKIE_SECRET, now, startChatKit, userInput } from './chatkit-client.js';
 
 describe('malformed requests → 400 naming the field', () => {
@@ -254,18 +255,9 @@ describe('shared protections (as createSessionHandler)', () => {
 
   it('a body that trickles in past bodyTimeout is cut with 408', async () => {
     const handler = createChatKitHandler({ respond: async function* () {}, store: new MemoryStore(), cookieSecret: COOKIE_SECRET, bodyTimeout: 300 });
-    let timer: NodeJS.Timeout | undefined;
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        timer = setInterval(() => controller.enqueue(new Uint8Array([0x20])), 100);
-      },
-      cancel() {
-        clearInterval(timer);
-      },
-    });
-    const request = new Request('http://localhost/api/chatkit', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body, duplex: 'half' } as RequestInit);
+    const { request, stop } = tricklingRequest('http://localhost/api/chatkit');
     const response = await handler(request, { clientAddress: '127.0.0.1' });
-    clearInterval(timer);
+    stop();
     expect(response.status).toBe(408);
     expect(((await response.json()) as { error: string }).error).toMatch(/bodyTimeout/);
   });
