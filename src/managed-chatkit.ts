@@ -82,9 +82,9 @@ type ChatKitMethod =
  * @attr {boolean} launcher - Render a floating launcher button; ChatKit loads on first open.
  * @attr {boolean} open - With `launcher`: whether the panel is open.
  * @attr {'idle' | 'loading' | 'ready' | 'error'} state - Read-only, reflected lifecycle state.
- * @attr {string} api-url - Your own ChatKit server (custom-backend mode): ChatKit gets `api: { url, domainKey, fetch, uploadStrategy }` and `start-url`/`refresh-url`/`workflow-id` are not used.
+ * @attr {string} api-url - Your own ChatKit server (custom-backend mode): ChatKit gets `api: { url, domainKey, fetch, uploadStrategy }` and `start-url`/`refresh-url`/`workflow-id` are not used. This page's origin, or one in `ManagedChatKit.allowedConnectOrigins` / `<meta name="managed-chatkit-connect-src">`.
  * @attr {string} domain-key - Required with `api-url`: the key OpenAI's domain allowlist shows for this site's domain.
- * @attr {string} upload-url - With `api-url`: attachments are uploaded to this URL (`uploadStrategy: {type: "direct"}`); without it `two_phase` when attachments are enabled.
+ * @attr {string} upload-url - With `api-url`: attachments are uploaded to this URL (`uploadStrategy: {type: "direct"}`); without it `two_phase` when attachments are enabled. Origins as for `api-url`.
  *
  * @fires {CustomEvent<StateChangeDetail>} managed-chatkit-statechange - `{ state, previous }` whenever `state` changes.
  * @fires {CustomEvent<ManagedChatKitErrorDetail>} managed-chatkit-error - `{ phase, message, status?, retryable }` for every failure (phase `script`, `session`, `config` or `chatkit`); cancel it to keep the console quiet.
@@ -156,6 +156,7 @@ export class ManagedChatKit extends LitElement {
   static get allowedScriptOrigins(): readonly string[] | null {
     return getAllowedOrigins('script');
   }
+  /** @ignore (the getter documents it) */
   static set allowedScriptOrigins(origins: Iterable<string> | null) {
     setAllowedOrigins('script', origins);
   }
@@ -167,6 +168,7 @@ export class ManagedChatKit extends LitElement {
   static get allowedConnectOrigins(): readonly string[] | null {
     return getAllowedOrigins('connect');
   }
+  /** @ignore (the getter documents it) */
   static set allowedConnectOrigins(origins: Iterable<string> | null) {
     setAllowedOrigins('connect', origins);
   }

@@ -106,8 +106,9 @@ function toOrigin(entry: string, where: string, error: (message: string) => Erro
   } catch {
     // reported below
   }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.href !== `${url.origin}/` || !/^https?:\/\/[^/]+\/?$/.test(entry)) {
-    throw error(`${where}: "${entry}" is not an origin. List origins only, such as https://chat.example.com (scheme, host and port; no path).`);
+  // An origin's href is the origin and "/": a path, query, hash or user name makes it differ.
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.href !== `${url.origin}/`) {
+    throw error(`${where}: "${entry}" is not an origin. Give origins only, such as https://chat.example.com (no path).`);
   }
   return url.origin;
 }
