@@ -14,7 +14,7 @@ export const TRUSTED_TYPES_POLICY = 'managed-chatkit';
  * `<meta name="managed-chatkit-script-src">` in `<head>`). Anything else — another origin named only by the attribute,
  * `javascript:`, `data:` — is a `config` error, and such a URL is never inserted nor given the nonce.
  */
-export function resolveScriptUrl(src: string, base: string = document.baseURI, page: string = location.href): URL {
+export function resolveScriptUrl(src: string, base: string = document.baseURI, page: string = self.origin ?? location.href): URL {
   return checkUrl('script', src, `script-src "${truncate(src, 80)}"`, page, base);
 }
 

@@ -40,10 +40,11 @@ export function setAllowedOrigins(kind: UrlKind, origins: Iterable<string> | nul
 }
 
 /**
- * Resolves `value` against the document and returns it when its origin is allowed for `kind`; otherwise throws a
- * `config` error (not retryable) that names `name` (e.g. `script-src="…"`) and how to allow the origin.
+ * Resolves `value` against the document (`base`) and returns it when its origin is allowed for `kind` on a page of
+ * origin (or URL) `page`; otherwise throws a `config` error (not retryable) that names `name` (e.g. `script-src="…"`)
+ * and how to allow the origin.
  */
-export function checkUrl(kind: UrlKind, value: string, name: string, page: string = location.href, base: string = document.baseURI): URL {
+export function checkUrl(kind: UrlKind, value: string, name: string, page: string = self.origin ?? location.href, base: string = document.baseURI): URL {
   let url: URL | undefined;
   try {
     url = new URL(value, base);
@@ -57,7 +58,13 @@ export function checkUrl(kind: UrlKind, value: string, name: string, page: strin
         : `${name} is not an http(s) URL: give your ChatKit server's, e.g. "/api/chatkit".`,
     );
   }
-  const pageOrigin = new URL(page).origin;
+  // `self.origin`, not `location`: an about:blank or document.write frame has its creator's origin.
+  let pageOrigin = page; // an opaque origin ("null") matches nothing
+  try {
+    pageOrigin = new URL(page).origin;
+  } catch {
+    // stays as given
+  }
   if (url.origin === pageOrigin || (kind === 'script' && url.origin === CHATKIT_CDN_ORIGIN) || allowedOrigins(kind).includes(url.origin)) return url;
   const what = kind === 'script' ? `ChatKit's script loads only from ${CHATKIT_CDN_ORIGIN}, this page's origin (${pageOrigin})` : `ChatKit's requests go only to this page's origin (${pageOrigin})`;
   throw refusal(

@@ -147,6 +147,11 @@ describe('api-url / upload-url URL policy', () => {
     expect(connect('https://files.shop.example/upload').origin).toBe('https://files.shop.example');
   });
 
+  it('takes the page origin as given (self.origin); an opaque origin ("null") is matched by nothing', () => {
+    expect(checkUrl('connect', '/api', 'api-url="/api"', 'https://shop.example', page).href).toBe('https://shop.example/api');
+    expect(refusal(() => checkUrl('connect', '/api', 'api-url="/api"', 'null', page))).toContain("this page's origin (null)");
+  });
+
   it('refuses a URL that is not http(s)', () => {
     expect(refusal(() => connect('javascript:alert(1)'))).toContain('is not an http(s) URL');
   });
