@@ -5,11 +5,13 @@ import { gzipSync } from 'node:zlib';
 /**
  * Budgets in bytes, gzip level 9. See README "Performance" for why they are what they are. Raised by 1,385 / 1,370
  * bytes — exactly what custom-backend mode (api-url, its refusals) and the readiness watchdog cost (8,236 → 9,618 and
- * 13,543 → 14,910), keeping the headroom the budgets had before.
+ * 13,543 → 14,910), keeping the headroom the budgets had before. Raised again by 568 / 569 bytes — exactly what the
+ * script-gadget fix costs (src/url-policy.ts: the origin allowlist for script-src, api-url and upload-url, its `<meta>`,
+ * the checking Trusted Types policy and messages that name the fix; 9,618 → 10,186 and 14,910 → 15,479).
  */
 const budgets = [
-  { file: 'dist/managed-chatkit.js', budget: 10_085, note: 'Lit external (for bundlers)' },
-  { file: 'dist/managed-chatkit.bundle.js', budget: 15_470, note: 'Lit included (for a CDN <script type="module">)' },
+  { file: 'dist/managed-chatkit.js', budget: 10_653, note: 'Lit external (for bundlers)' },
+  { file: 'dist/managed-chatkit.bundle.js', budget: 16_039, note: 'Lit included (for a CDN <script type="module">)' },
 ];
 
 let failed = false;

@@ -1,5 +1,6 @@
 import type { CustomApiConfig, FileUploadStrategy } from '@openai/chatkit';
 import { ManagedChatKitError } from './errors.js';
+import { checkUrl } from './url-policy.js';
 
 /** `api` as a page may give it in the JSON child or `options`: your own ChatKit server (never `getClientSecret`). */
 export interface PageApiConfig {
@@ -30,7 +31,8 @@ export type Backend = { mode: 'hosted' } | { mode: 'custom'; url: string; domain
 
 /**
  * Decides the backend and refuses every mix that cannot work, before any request leaves: each refusal is a `config`
- * error that names the attributes involved and the fix.
+ * error that names the attributes involved and the fix. `api-url` and a direct `upload-url` must be on the page's own
+ * origin or one the page allows from its code (src/url-policy.ts), never on an origin named by markup alone.
  */
 export function resolveBackend(input: BackendInput): Backend {
   const api: PageApiConfig = Object.assign({}, ...input.pageApi);
@@ -43,7 +45,7 @@ export function resolveBackend(input: BackendInput): Backend {
     return { mode: 'hosted' };
   }
   const name = input.apiUrl ? `api-url="${url}"` : `api.url "${url}"`;
-  checkHttpUrl(url, name);
+  checkUrl('connect', url, name);
   const hosted = (['start-url', 'refresh-url', 'workflow-id'] as const).filter((_, i) => [input.startUrl, input.refreshUrl, input.workflowId][i]);
   if (hosted.length) {
     refuse(`${name} (your own ChatKit server) cannot be combined with ${hosted.join(', ')} (hosted workflow). Remove ${hosted.join(' and ')}, or remove api-url.`);
@@ -54,10 +56,13 @@ export function resolveBackend(input: BackendInput): Backend {
   }
   let uploadStrategy = api.uploadStrategy;
   if (input.uploadUrl) {
-    checkHttpUrl(input.uploadUrl, `upload-url="${input.uploadUrl}"`);
     uploadStrategy = { type: 'direct', uploadUrl: input.uploadUrl };
   } else if (!uploadStrategy && input.attachments) {
     uploadStrategy = { type: 'two_phase' };
+  }
+  if (uploadStrategy?.type === 'direct') {
+    const upload = uploadStrategy.uploadUrl;
+    checkUrl('connect', upload, input.uploadUrl ? `upload-url="${upload}"` : `api.uploadStrategy.uploadUrl "${upload}"`);
   }
   return { mode: 'custom', url, domainKey, uploadStrategy, fetch: api.fetch };
 }
@@ -67,17 +72,6 @@ export function customApi(backend: Extract<Backend, { mode: 'custom' }>, fetchFn
   const api: CustomApiConfig = { url: backend.url, domainKey: backend.domainKey, fetch: fetchFn };
   if (backend.uploadStrategy) api.uploadStrategy = backend.uploadStrategy;
   return api;
-}
-
-/** A relative URL resolves against the page and is fine; an absolute one must be http(s). */
-function checkHttpUrl(value: string, name: string): void {
-  let protocol = '';
-  try {
-    protocol = new URL(value, document.baseURI).protocol;
-  } catch {
-    // reported below
-  }
-  if (protocol !== 'http:' && protocol !== 'https:') refuse(`${name} is not an http(s) URL: give your ChatKit server's, e.g. "/api/chatkit".`);
 }
 
 function refuse(message: string): never {

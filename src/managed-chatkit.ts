@@ -9,6 +9,7 @@ import { whenNearViewport } from './near-viewport.js';
 import { ReadinessWatchdog } from './readiness-watchdog.js';
 import { CHATKIT_TAG, DEFAULT_SCRIPT_SRC, loadChatKit, pageNonce, preconnect, resolveScriptUrl } from './script-loader.js';
 import { SessionClient, type SessionConfig } from './session-client.js';
+import { getAllowedOrigins, setAllowedOrigins } from './url-policy.js';
 import { styles } from './managed-chatkit.styles.js';
 import { ThreadStore } from './thread-store.js';
 
@@ -66,7 +67,7 @@ type ChatKitMethod =
  * @attr {string} refresh-url - POSTed with `{"currentClientSecret": "…"}` to refresh. Default `/api/chatkit/refresh` when `start-url` is unset, else `start-url`.
  * @attr {string} workflow-id - Sent in both bodies as `{"workflow": {"id": "…"}}`.
  * @attr {'same-origin' | 'include' | 'omit'} credentials - fetch credentials mode for session requests, and for every ChatKit request with `api-url`. Default `same-origin`.
- * @attr {string} script-src - Where ChatKit is loaded from: https:, same-origin or http://localhost URLs only. Default ChatKit's CDN.
+ * @attr {string} script-src - Where ChatKit is loaded from: ChatKit's CDN (the default), this page's origin, or an origin in `ManagedChatKit.allowedScriptOrigins` / `<meta name="managed-chatkit-script-src">`.
  * @attr {string} nonce - CSP nonce for the injected script. Default: the nonce of the page's own scripts.
  * @attr {number} timeout - ms allowed for the script to define `<openai-chatkit>`, for each session request, and for ChatKit to fire `chatkit.ready` once mounted. Default 15000.
  * @attr {'light' | 'dark' | 'auto'} theme - Color scheme; `auto` follows `prefers-color-scheme` live.
@@ -81,9 +82,9 @@ type ChatKitMethod =
  * @attr {boolean} launcher - Render a floating launcher button; ChatKit loads on first open.
  * @attr {boolean} open - With `launcher`: whether the panel is open.
  * @attr {'idle' | 'loading' | 'ready' | 'error'} state - Read-only, reflected lifecycle state.
- * @attr {string} api-url - Your own ChatKit server (custom-backend mode): ChatKit gets `api: { url, domainKey, fetch, uploadStrategy }` and `start-url`/`refresh-url`/`workflow-id` are not used.
+ * @attr {string} api-url - Your own ChatKit server (custom-backend mode): ChatKit gets `api: { url, domainKey, fetch, uploadStrategy }` and `start-url`/`refresh-url`/`workflow-id` are not used. This page's origin, or one in `ManagedChatKit.allowedConnectOrigins` / `<meta name="managed-chatkit-connect-src">`.
  * @attr {string} domain-key - Required with `api-url`: the key OpenAI's domain allowlist shows for this site's domain.
- * @attr {string} upload-url - With `api-url`: attachments are uploaded to this URL (`uploadStrategy: {type: "direct"}`); without it `two_phase` when attachments are enabled.
+ * @attr {string} upload-url - With `api-url`: attachments are uploaded to this URL (`uploadStrategy: {type: "direct"}`); without it `two_phase` when attachments are enabled. Origins as for `api-url`.
  *
  * @fires {CustomEvent<StateChangeDetail>} managed-chatkit-statechange - `{ state, previous }` whenever `state` changes.
  * @fires {CustomEvent<ManagedChatKitErrorDetail>} managed-chatkit-error - `{ phase, message, status?, retryable }` for every failure (phase `script`, `session`, `config` or `chatkit`); cancel it to keep the console quiet.
@@ -145,6 +146,31 @@ export class ManagedChatKit extends LitElement {
   static define(tag = 'managed-chatkit', registry: CustomElementRegistry = customElements): void {
     if (registry.get(tag)) return;
     registry.define(tag, tag === 'managed-chatkit' ? this : class extends this {});
+  }
+
+  /**
+   * Origins besides ChatKit's CDN and the page's own that `script-src` may load from, e.g.
+   * `['https://chatkit.example.com']` — set from the page's code, which injected markup cannot do. Setting it (even to
+   * `[]`) stops `<meta name="managed-chatkit-script-src">` from being read; `null` reads it again.
+   */
+  static get allowedScriptOrigins(): readonly string[] | null {
+    return getAllowedOrigins('script');
+  }
+  /** @ignore (the getter documents it) */
+  static set allowedScriptOrigins(origins: Iterable<string> | null) {
+    setAllowedOrigins('script', origins);
+  }
+
+  /**
+   * Origins besides the page's own that `api-url` and `upload-url` may name (your ChatKit server on another origin).
+   * Setting it (even to `[]`) stops `<meta name="managed-chatkit-connect-src">` from being read; `null` reads it again.
+   */
+  static get allowedConnectOrigins(): readonly string[] | null {
+    return getAllowedOrigins('connect');
+  }
+  /** @ignore (the getter documents it) */
+  static set allowedConnectOrigins(origins: Iterable<string> | null) {
+    setAllowedOrigins('connect', origins);
   }
 
   /** Your own ChatKit server: switches to custom-backend mode (needs `domainKey`). */

@@ -1,4 +1,5 @@
 import { ManagedChatKitError } from './errors.js';
+import { checkUrl, isAllowedScriptUrl, pageNonce } from './url-policy.js';
 
 /** ChatKit's official CDN script. */
 export const DEFAULT_SCRIPT_SRC = 'https://cdn.platform.openai.com/deployments/chatkit/chatkit.js';
@@ -7,35 +8,17 @@ export const CHATKIT_TAG = 'openai-chatkit';
 /** Name of the Trusted Types policy used for the script URL (allow it in `trusted-types`). */
 export const TRUSTED_TYPES_POLICY = 'managed-chatkit';
 
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /**
- * Resolves `src` against the document and checks it against the URL policy: `https:`, same-origin, or
- * `http://localhost` / `127.0.0.1` / `[::1]`. Anything else (`javascript:`, `data:`, plain `http:` elsewhere)
- * is a `config` error — such a URL is never inserted.
+ * Resolves `src` against the document and checks it against the URL policy (src/url-policy.ts): ChatKit's CDN, the
+ * page's own origin, or an origin the page allows from its own code (`ManagedChatKit.allowedScriptOrigins` or
+ * `<meta name="managed-chatkit-script-src">` in `<head>`). Anything else — another origin named only by the attribute,
+ * `javascript:`, `data:` — is a `config` error, and such a URL is never inserted nor given the nonce.
  */
-export function resolveScriptUrl(src: string, base: string = document.baseURI): URL {
-  let url: URL;
-  try {
-    url = new URL(src, base);
-  } catch {
-    throw new ManagedChatKitError('config', `script-src "${src}" is not a valid URL. Use an https: URL such as ${DEFAULT_SCRIPT_SRC}.`, { retryable: false });
-  }
-  const http = url.protocol === 'http:';
-  if (url.protocol === 'https:' || (http && (url.origin === new URL(base).origin || LOCAL_HOSTS.has(url.hostname)))) return url;
-  throw new ManagedChatKitError(
-    'config',
-    `script-src "${truncate(src, 80)}" is not allowed: only https: URLs, same-origin URLs or http://localhost are loaded. ` +
-      `Remove the attribute to use ${DEFAULT_SCRIPT_SRC}.`,
-    { retryable: false },
-  );
+export function resolveScriptUrl(src: string, base: string = document.baseURI, page: string = self.origin ?? location.href): URL {
+  return checkUrl('script', src, `script-src "${truncate(src, 80)}"`, page, base);
 }
 
-/** The nonce of the page's own scripts, if it has any (read through the property: browsers hide the attribute). */
-export function pageNonce(): string | undefined {
-  for (const script of document.scripts) if (script.nonce) return script.nonce;
-  return undefined;
-}
+export { pageNonce };
 
 export interface LoadOptions {
   /** CSP nonce for the injected tag. */
@@ -149,6 +132,8 @@ function startLoad(url: URL, nonce: string | undefined): Load {
 }
 
 function createScript(url: URL, nonce: string | undefined): HTMLScriptElement {
+  // The nonce goes only onto a URL the policy allows (resolveScriptUrl checked it; this guards any other caller).
+  checkUrl('script', url.href, `script-src "${truncate(url.href, 80)}"`);
   const script = document.createElement('script');
   script.async = true;
   if (nonce) script.nonce = nonce;
@@ -202,12 +187,19 @@ interface TrustedTypePolicyLike {
 }
 let policy: TrustedTypePolicyLike | null | undefined;
 
-/** Passes the (already policy-checked) URL through a Trusted Types policy where the browser has them. */
-function trustedScriptUrl(href: string): unknown {
+/**
+ * Passes the URL through a Trusted Types policy where the browser has them. The policy enforces the same allowlist as
+ * `script-src`: it throws for any URL the URL policy refuses, whoever asks.
+ */
+export function trustedScriptUrl(href: string): unknown {
   if (policy === undefined) {
     const factory = (globalThis as { trustedTypes?: { createPolicy(name: string, rules: { createScriptURL(input: string): string }): TrustedTypePolicyLike } }).trustedTypes;
+    const createScriptURL = (input: string) => {
+      if (!isAllowedScriptUrl(input)) throw new TypeError(`${TRUSTED_TYPES_POLICY}: ${input} is not an allowed ChatKit script URL`);
+      return input;
+    };
     try {
-      policy = factory?.createPolicy(TRUSTED_TYPES_POLICY, { createScriptURL: (input) => input }) ?? null;
+      policy = factory?.createPolicy(TRUSTED_TYPES_POLICY, { createScriptURL }) ?? null;
     } catch {
       policy = null; // a second copy on the page, or a CSP that does not list the policy: fall back to a string
     }

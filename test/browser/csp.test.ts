@@ -152,9 +152,9 @@ describe('<managed-chatkit> under a Content-Security-Policy', () => {
   });
 
   describe('script-src allowlist', () => {
-    it("'self' plus ChatKit's origin, no nonce anywhere: loads ChatKit from that origin and reaches ready", async () => {
+    it("'self' plus ChatKit's origin (also allowed by the page's <meta>), no nonce anywhere: loads ChatKit from that origin and reaches ready", async () => {
       const origin = `http://127.0.0.1:${location.port}`;
-      const page = await openCspPage('allowlist', { script: `${origin}${doubleSrc()}`, allow: origin });
+      const page = await openCspPage('allowlist', { script: `${origin}${doubleSrc()}`, allow: origin, scriptMeta: origin });
       expect(page.nonce).to.equal(undefined);
       await expectLoaded(page);
       expect(injected(page).map((script) => [script.src, script.nonce])).to.deep.equal([[page.scriptHref, '']]);
@@ -188,7 +188,8 @@ describe('<managed-chatkit> under a Content-Security-Policy', () => {
   describe("script-src 'self' with ChatKit on another origin and no nonce available", () => {
     it('is a clear script error naming the Content-Security-Policy, the nonce and the origin — not a silent hang', async () => {
       const crossOrigin = `http://127.0.0.1:${location.port}${doubleSrc()}`;
-      const page = await openCspPage('self-only', { script: crossOrigin, timeout: '5000' });
+      // The page allows the origin for the element (<meta> in <head>), but its CSP does not.
+      const page = await openCspPage('self-only', { script: crossOrigin, timeout: '5000', scriptMeta: `http://127.0.0.1:${location.port}` });
       expect(page.nonce).to.equal(undefined);
       const started = performance.now();
       const detail = await expectBlocked(page, {

@@ -4,8 +4,7 @@
  * server (test/fixtures/fake-chatkit-server.mjs) through that `fetch`.
  */
 import { expect } from '@open-wc/testing';
-import '../../src/index.js';
-import type { ManagedChatKit } from '../../src/managed-chatkit.js';
+import { ManagedChatKit } from '../../src/index.js';
 import { chatkitServer, cleanup, doubles, doubleSrc, innerDouble, mount, requestsFor, scenario, sleep, until, untilState, type CustomApi } from './helpers.js';
 import { record, watchPage, expectCleanPage } from './fault-helpers.js';
 
@@ -23,6 +22,7 @@ function hostEvents(element: ManagedChatKit, names: string[]): Array<[string, un
 describe('<managed-chatkit> with your own ChatKit server', () => {
   afterEach(() => {
     cleanup();
+    ManagedChatKit.allowedConnectOrigins = null;
     document.cookie = 'ck-test=; Max-Age=0; path=/';
     if (doubles()?.config) doubles()!.config!.ready = 'after-secret';
   });
@@ -145,6 +145,7 @@ describe('<managed-chatkit> with your own ChatKit server', () => {
     const none = mount({ 'script-src': SCRIPT, 'api-url': server.url, 'domain-key': 'k' });
     const fromOptions = document.createElement('managed-chatkit');
     fromOptions.setAttribute('script-src', SCRIPT);
+    ManagedChatKit.allowedConnectOrigins = ['https://files.example.com']; // the page's code allows its upload origin
     fromOptions.options = { api: { url: server.url, domainKey: 'k', uploadStrategy: { type: 'direct', uploadUrl: 'https://files.example.com/up' } } };
     document.body.append(twoPhase, fromOptions);
     await Promise.all([direct, twoPhase, none, fromOptions].map((element) => untilState(element, 'ready')));
@@ -188,6 +189,7 @@ describe('<managed-chatkit> with your own ChatKit server', () => {
   it('warms the connection to a cross-origin api-url as the attempt starts (credentialed pool with credentials="include")', async () => {
     const origin = `http://127.0.0.1:${location.port || '80'}`;
     expect(origin).not.to.equal(location.origin);
+    ManagedChatKit.allowedConnectOrigins = [origin];
     const slowScript = doubleSrc({}, 300);
     const anonymous = mount({ 'script-src': slowScript, 'api-url': `${origin}/chatkit/warm`, 'domain-key': 'k' });
     await sleep(0);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { customApi, resolveBackend, type BackendInput } from '../../src/backend.js';
 import { ManagedChatKitError } from '../../src/errors.js';
+import { setAllowedOrigins } from '../../src/url-policy.js';
 
 const input = (over: Partial<BackendInput> = {}): BackendInput => ({
   apiUrl: null,
@@ -46,8 +47,24 @@ describe('resolveBackend', () => {
     expect(resolveBackend(input({ ...base, uploadUrl: '/up', attachments: true }))).toMatchObject({ uploadStrategy: { type: 'direct', uploadUrl: '/up' } });
     expect(resolveBackend(input({ ...base, attachments: true }))).toMatchObject({ uploadStrategy: { type: 'two_phase' } });
     expect(resolveBackend(input(base))).toMatchObject({ uploadStrategy: undefined });
-    const given = { type: 'direct', uploadUrl: 'https://x.example/u' } as const;
+    const given = { type: 'direct', uploadUrl: '/files/u' } as const;
     expect(resolveBackend(input({ ...base, attachments: true, pageApi: [{ uploadStrategy: given }] }))).toMatchObject({ uploadStrategy: given });
+  });
+
+  it('refuses api-url, upload-url or a direct upload URL on another origin unless the page allows it from code', () => {
+    const base = { apiUrl: '/api', domainKey: 'k' };
+    expect(refusal({ ...base, apiUrl: 'https://evil.test/api' }).message).toContain('api-url="https://evil.test/api" is not allowed');
+    expect(refusal({ domainKey: 'k', pageApi: [{ url: 'https://evil.test/api' }] }).message).toContain('api.url "https://evil.test/api" is not allowed');
+    expect(refusal({ ...base, uploadUrl: 'https://evil.test/up' }).message).toContain('upload-url="https://evil.test/up" is not allowed');
+    const foreign = { type: 'direct', uploadUrl: 'https://evil.test/u' } as const;
+    expect(refusal({ ...base, pageApi: [{ uploadStrategy: foreign }] }).message).toContain('api.uploadStrategy.uploadUrl "https://evil.test/u" is not allowed');
+    expect(refusal({ ...base, uploadUrl: 'https://evil.test/up' }).message).toContain("ManagedChatKit.allowedConnectOrigins = ['https://evil.test']");
+    setAllowedOrigins('connect', ['https://evil.test']);
+    try {
+      expect(resolveBackend(input({ ...base, apiUrl: 'https://evil.test/api', uploadUrl: 'https://evil.test/up' }))).toMatchObject({ url: 'https://evil.test/api' });
+    } finally {
+      setAllowedOrigins('connect', null);
+    }
   });
 
   it('refuses every mix that cannot work, naming the fix', () => {

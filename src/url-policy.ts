@@ -1,0 +1,125 @@
+import { ManagedChatKitError } from './errors.js';
+
+/**
+ * Which origins `<managed-chatkit>` may load its script from (`script`) and send ChatKit's requests to (`connect`:
+ * `api-url`, `upload-url`).
+ *
+ * Attributes are not trusted for this: CMS sanitizers allow `<managed-chatkit>` and its attributes, so markup injected
+ * into a page could otherwise load any script carrying the page's CSP nonce (a script gadget), or point the chat at
+ * another server. Allowed are ChatKit's CDN (script only) and the page's own origin; any other origin only when the page
+ * itself allows it — from JavaScript (`ManagedChatKit.allowedScriptOrigins` / `allowedConnectOrigins`) or from a
+ * `<meta>` in `<head>`, which markup in the body cannot place (the HTML parser keeps a `<meta>` in the body where it is).
+ * No localhost exception: what passes on a developer's machine is what passes in production.
+ */
+export type UrlKind = 'script' | 'connect';
+
+/** ChatKit's CDN: the one origin besides the page's that `script-src` may load from by default. */
+export const CHATKIT_CDN_ORIGIN = 'https://cdn.platform.openai.com';
+
+/** `<meta name>` in `<head>` listing extra origins (space-separated), per kind. */
+export const ALLOWLIST_META = { script: 'managed-chatkit-script-src', connect: 'managed-chatkit-connect-src' } as const;
+
+/** The JavaScript property, per kind (for messages). */
+const PROPERTY = { script: 'allowedScriptOrigins', connect: 'allowedConnectOrigins' } as const;
+
+/** Lists set from JavaScript; `null` until set (the `<meta>` is read then). */
+const configured: Record<UrlKind, readonly string[] | null> = { script: null, connect: null };
+
+/** The origins set from JavaScript for `kind`, or `null` when none were set. */
+export function getAllowedOrigins(kind: UrlKind): readonly string[] | null {
+  return configured[kind];
+}
+
+/**
+ * Sets the origins allowed for `kind` from JavaScript (`null` or `undefined` goes back to reading the `<meta>`). Once
+ * set, the `<meta>` is not read: a page that sets the list from code cannot be widened by markup at all.
+ * Throws a `TypeError` for an entry that is not an http(s) origin such as `https://chat.example.com`.
+ */
+export function setAllowedOrigins(kind: UrlKind, origins: Iterable<string> | null | undefined): void {
+  configured[kind] = origins == null ? null : Object.freeze([...origins].map((entry) => toOrigin(entry, `ManagedChatKit.${PROPERTY[kind]}`, TypeError)));
+}
+
+/**
+ * Resolves `value` against the document (`base`) and returns it when its origin is allowed for `kind` on a page of
+ * origin (or URL) `page`; otherwise throws a `config` error (not retryable) that names `name` (e.g. `script-src="…"`)
+ * and how to allow the origin.
+ */
+export function checkUrl(kind: UrlKind, value: string, name: string, page: string = self.origin ?? location.href, base: string = document.baseURI): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(value, base);
+  } catch {
+    // reported below
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw refusal(
+      kind === 'script'
+        ? `${name} is not allowed: only http(s) URLs are loaded. Leave script-src out to load ChatKit from ${CHATKIT_CDN_ORIGIN}.`
+        : `${name} is not an http(s) URL: give your ChatKit server's, e.g. "/api/chatkit".`,
+    );
+  }
+  // `self.origin`, not `location`: an about:blank or document.write frame has its creator's origin.
+  let pageOrigin = page; // an opaque origin ("null") matches nothing
+  try {
+    pageOrigin = new URL(page).origin;
+  } catch {
+    // stays as given
+  }
+  if (url.origin === pageOrigin || (kind === 'script' && url.origin === CHATKIT_CDN_ORIGIN) || allowedOrigins(kind).includes(url.origin)) return url;
+  const what = kind === 'script' ? `ChatKit's script loads only from ${CHATKIT_CDN_ORIGIN}, this page's origin (${pageOrigin})` : `ChatKit's requests go only to this page's origin (${pageOrigin})`;
+  throw refusal(
+    `${name} is not allowed: ${what} or an origin the page allows from its own code — an attribute alone could come from injected markup. ` +
+      `If ${url.origin} is yours, add ManagedChatKit.${PROPERTY[kind]} = ['${url.origin}'] to your script, or <meta name="${ALLOWLIST_META[kind]}" content="${url.origin}"> to <head>.`,
+  );
+}
+
+/** Whether `href` may be loaded as ChatKit's script on this page (the Trusted Types policy's check). */
+export function isAllowedScriptUrl(href: string): boolean {
+  try {
+    return checkUrl('script', href, 'script-src').href === href;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The extra origins for `kind`: the JavaScript list when set, else the `<meta>` elements in `<head>`. On a page whose
+ * scripts carry a CSP nonce, a `<meta>` counts only with that nonce too — so not even a `<meta>` that a framework hoists
+ * from rendered content into `<head>` (React 19 does) can widen the list.
+ */
+function allowedOrigins(kind: UrlKind): readonly string[] {
+  const list = configured[kind];
+  if (list) return list;
+  const nonce = pageNonce();
+  const origins: string[] = [];
+  for (const meta of document.head?.querySelectorAll<HTMLMetaElement>(`meta[name="${ALLOWLIST_META[kind]}"]`) ?? []) {
+    if (nonce && meta.nonce !== nonce) continue;
+    for (const entry of meta.content.split(/\s+/).filter(Boolean)) origins.push(toOrigin(entry, `<meta name="${ALLOWLIST_META[kind]}">`, refusal));
+  }
+  return origins;
+}
+
+/** The nonce of the page's own scripts, if it has any (read through the property: browsers hide the attribute). */
+export function pageNonce(): string | undefined {
+  for (const script of document.scripts) if (script.nonce) return script.nonce;
+  return undefined;
+}
+
+/** `entry` as an origin (`https://host[:port]`); anything with a path, or not http(s), is refused. */
+function toOrigin(entry: string, where: string, error: (message: string) => Error): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(entry);
+  } catch {
+    // reported below
+  }
+  // An origin's href is the origin and "/": a path, query, hash or user name makes it differ.
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.href !== `${url.origin}/`) {
+    throw error(`${where}: "${entry}" is not an origin. Give origins only, such as https://chat.example.com (no path).`);
+  }
+  return url.origin;
+}
+
+function refusal(message: string): ManagedChatKitError {
+  return new ManagedChatKitError('config', message, { retryable: false });
+}
