@@ -7,6 +7,7 @@
  * `{ type: 'load', conversations }` → runs them all at once, reads every thread back, → `{ type: 'result', … }`.
  */
 import { ARRIVAL_MS, replyTo, THINK_JITTER_MS, THINK_MS, userText } from './loadtest-chatkit-model.js';
+import { sseFrames, TruncatedStreamError } from '../test/fixtures/sse-frames.js';
 
 const STREAM_TIMEOUT_MS = 60_000;
 const HARD_LIMIT_MS = 170_000;
@@ -111,19 +112,11 @@ async function streamTurn(conversation: Conversation, turn: number, timings: Str
       await response.body?.cancel();
       return false;
     }
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
     let streamed = '';
     let saved: string | undefined;
     let failed = false;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      buffer += value;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const frame = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
+    try {
+      for await (const frame of sseFrames(response.body!)) {
         if (!frame.startsWith('data: ')) {
           count('malformed SSE frame');
           failed = true;
@@ -142,8 +135,8 @@ async function streamTurn(conversation: Conversation, turn: number, timings: Str
           failed = true;
         }
       }
-    }
-    if (buffer !== '') {
+    } catch (error) {
+      if (!(error instanceof TruncatedStreamError)) throw error;
       count('stream ended mid-frame');
       return false;
     }

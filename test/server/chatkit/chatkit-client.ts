@@ -6,6 +6,7 @@ import type { StoreContext } from '../../../src/server/chatkit/store/store.js';
 import type { ThreadStreamEvent } from '../../../src/server/chatkit/types.js';
 import { toNodeListener } from '../../../src/server/node-adapter.js';
 import { listen } from '../../fixtures/listen.js';
+import { sseFrames } from '../../fixtures/sse-frames.js';
 
 /** A valid (32+ characters) cookie-signing secret for the ChatKit tests. */
 export const COOKIE_SECRET = 'chatkit-test-cookie-secret-0123456789abcdef';
@@ -97,18 +98,7 @@ export function parseSse(text: string): WireEvent[] {
 
 /** Reads SSE events from a live response one by one. */
 export async function* readEvents(response: Response): AsyncGenerator<WireEvent> {
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    buffer += value;
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      yield parseSse(buffer.slice(0, end + 2))[0]!;
-      buffer = buffer.slice(end + 2);
-    }
-  }
+  for await (const frame of sseFrames(response.body!)) yield parseSse(`${frame}\n\n`)[0]!;
 }
 
 const servers: { close: () => Promise<void> }[] = [];
