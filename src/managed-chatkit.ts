@@ -1,16 +1,18 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { ChatKitOptions, OpenAIChatKit } from '@openai/chatkit';
 import { customApi, resolveBackend, type Backend } from './backend.js';
-import { buildChatKitOptions, parseOptionsJson, type ChatKitOptionsInput } from './chatkit-options.js';
+import { buildChatKitOptions, parseOptionsAttribute, parseOptionsJson, type ChatKitOptionsInput } from './chatkit-options.js';
 import { CHATKIT_EVENTS, forwardChatKitEvent } from './chatkit-events.js';
 import { ColorSchemeController } from './color-scheme-controller.js';
 import { ManagedChatKitError, type ManagedChatKitErrorDetail } from './errors.js';
 import { whenNearViewport } from './near-viewport.js';
+import { StableOptions } from './options-equality.js';
 import { ReadinessWatchdog } from './readiness-watchdog.js';
 import { CHATKIT_TAG, DEFAULT_SCRIPT_SRC, loadChatKit, pageNonce, preconnect, resolveScriptUrl } from './script-loader.js';
 import { SessionClient, type SessionConfig } from './session-client.js';
 import { styles } from './managed-chatkit.styles.js';
 import { ThreadStore } from './thread-store.js';
+import { inTurboPreview, whenPreviewEnds } from './turbo-preview.js';
 
 /** Lifecycle of the element, reflected in its `state` attribute. */
 export type ManagedChatKitState = 'idle' | 'loading' | 'ready' | 'error';
@@ -138,6 +140,11 @@ export class ManagedChatKit extends LitElement {
     sessionHeaders: { attribute: false },
   };
 
+  /** Lit's attributes, plus `options` (JSON, for frameworks that bind attributes) and `state` (kept true). */
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'options', 'state'];
+  }
+
   /**
    * Registers the element under `tag` (a subclass when the tag is not `managed-chatkit`). Does nothing when the tag
    * is already taken — so two copies of the library on one page do not throw.
@@ -210,7 +217,12 @@ export class ManagedChatKit extends LitElement {
   #optionsDirty = false;
   /** Configuration input (a config property or the JSON child) changed since the last update: may fix a config error. */
   #configChanged = false;
-  #queue: Array<(chatkit: OpenAIChatKit) => void> = [];
+  #queue: Array<{ run: (chatkit: OpenAIChatKit) => void; reject: (error: Error) => void }> = [];
+  /** Teardown waiting for the end of the task that disconnected the element: a reconnect (a move) cancels it. */
+  #pendingTeardown: ReturnType<typeof setTimeout> | null = null;
+  /** Option content last sent to ChatKit, with stable function wrappers. */
+  readonly #sentOptions = new StableOptions();
+  readonly #warned = new Set<string>();
   #focusWasInPanel = false;
   readonly #colorScheme = new ColorSchemeController(this, () => {
     if (this.theme !== 'auto') return;
@@ -266,7 +278,14 @@ export class ManagedChatKit extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (!this.hasAttribute('state')) this.setAttribute('state', this.#state);
+    // Restored markup (Turbo's cache, htmx history) may carry a stale state="ready": the attribute tells the truth.
+    this.#writeState();
+    if (this.#pendingTeardown !== null) {
+      // Moved (appended elsewhere, Turbo's data-turbo-permanent): keep ChatKit, its session and its draft.
+      clearTimeout(this.#pendingTeardown);
+      this.#pendingTeardown = null;
+      return;
+    }
     this.addEventListener('keydown', this.#onKeydown);
     this.#jsonObserver = new MutationObserver((records) => {
       if (!records.some(touchesJsonOptions)) return;
@@ -280,6 +299,34 @@ export class ManagedChatKit extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    // Torn down after the current task, so a move (disconnect + connect in one task) keeps ChatKit as it is.
+    if (this.#pendingTeardown !== null) return;
+    this.#pendingTeardown = setTimeout(() => {
+      this.#pendingTeardown = null;
+      if (!this.isConnected) this.#teardown();
+    });
+  }
+
+  /** `moveBefore` (Chromium 133+) moves the element without disconnecting it: nothing to do, ChatKit stays live. */
+  connectedMoveCallback(): void {}
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'state' && value !== this.#state) {
+      // Read-only: written back when markup morphing (idiomorph, Turbo 8) or a script changes or removes it.
+      if (this.isConnected) this.#writeState();
+    } else if (name === 'options' && old !== value) {
+      this.#optionsDirty = this.#configChanged = true;
+      this.requestUpdate();
+    }
+  }
+
+  #writeState(): void {
+    if (this.getAttribute('state') !== this.#state) this.setAttribute('state', this.#state);
+  }
+
+  /** Stops everything a connected element runs: requests, observers, ChatKit; queued method calls reject. */
+  #teardown(): void {
     this.#run++;
     this.removeEventListener('keydown', this.#onKeydown);
     this.#jsonObserver?.disconnect();
@@ -290,6 +337,7 @@ export class ManagedChatKit extends LitElement {
     this.#loadAbort = null;
     this.#session.abort();
     this.#unmountChatKit();
+    this.#rejectQueue('<managed-chatkit> was removed from the page before ChatKit was ready');
   }
 
   /**
@@ -357,7 +405,17 @@ export class ManagedChatKit extends LitElement {
     return this.#call('hideHistory', args);
   }
 
+  /**
+   * The first update after connecting starts loading — before the first render, so the script and the secret are
+   * already on the wire while Lit renders; after the code that connected the element (a framework's property
+   * bindings included) has run, since Lit schedules updates in a microtask; and after Lit re-applied properties set
+   * on the element before it was defined (React, Vue and Lit-style hosts do that).
+   */
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!this.#started && this.isConnected) {
+      this.#started = true;
+      this.#startWhenWanted();
+    }
     const keys = [...changed.keys()];
     if (keys.some((key) => OPTION_PROPERTIES.has(key))) this.#optionsDirty = true;
     if (keys.some((key) => CONFIG_PROPERTIES.has(key))) this.#configChanged = true;
@@ -389,18 +447,6 @@ export class ManagedChatKit extends LitElement {
       <div part="panel" id="panel" role="dialog" aria-label="Chat" ?hidden=${!this.open}>${surface}</div>`;
   }
 
-  /**
-   * The first update after connecting starts loading — before the first render, so the script and the secret are
-   * already on the wire while Lit renders, and after the code that connected the element (a framework's property
-   * bindings included) has run, since Lit schedules updates in a microtask.
-   */
-  protected override scheduleUpdate(): void | Promise<unknown> {
-    if (!this.#started && this.isConnected) {
-      this.#started = true;
-      this.#startWhenWanted();
-    }
-    return super.scheduleUpdate();
-  }
 
   protected override updated(changed: PropertyValues<this>): void {
     const configFixable = this.#configChanged && !this.#changesPredateError;
@@ -431,6 +477,15 @@ export class ManagedChatKit extends LitElement {
     this.#stopWatching?.();
     this.#stopWatching = null;
     if (this.launcher && !this.open) return this.#setState('idle');
+    if (inTurboPreview()) {
+      // Turbo's cached preview is replaced by the fresh page in a moment: no script, no session for it.
+      this.#setState('idle');
+      this.#stopWatching = whenPreviewEnds(() => {
+        this.#stopWatching = null;
+        this.#startWhenWanted();
+      });
+      return;
+    }
     if (this.loading === 'lazy' && !this.launcher) {
       this.#setState('idle');
       this.#stopWatching = whenNearViewport(this, () => {
@@ -482,17 +537,32 @@ export class ManagedChatKit extends LitElement {
   #buildOptions(): ChatKitOptions {
     const child = this.querySelector<HTMLScriptElement>(':scope > script[type="application/json"]');
     const json = child ? parseOptionsJson(child.textContent ?? '') : undefined;
-    const attachments = (this.options?.composer?.attachments?.enabled ?? json?.composer?.attachments?.enabled) === true;
+    const attributeText = this.getAttribute('options');
+    // `[object Object]` next to a set property: a framework's write from before the upgrade; the property is the truth.
+    const staleAttribute = this.options !== undefined && /^\[object \w+\]$/.test(attributeText?.trim() ?? '');
+    const optionsAttribute = attributeText === null || staleAttribute ? undefined : parseOptionsAttribute(attributeText);
+    const attachments = (this.options?.composer?.attachments?.enabled ?? optionsAttribute?.composer?.attachments?.enabled ?? json?.composer?.attachments?.enabled) === true;
     const { apiUrl, domainKey, uploadUrl, startUrl, refreshUrl, workflowId } = this;
-    const backend = resolveBackend({ apiUrl, domainKey, uploadUrl, startUrl, refreshUrl, workflowId, pageApi: [json?.api, this.options?.api], attachments });
+    const backend = resolveBackend({
+      apiUrl,
+      domainKey,
+      uploadUrl,
+      startUrl,
+      refreshUrl,
+      workflowId,
+      pageApi: [json?.api, optionsAttribute?.api, this.options?.api],
+      attachments,
+    });
     this.#backend = backend;
     return buildChatKitOptions({
       json,
+      optionsAttribute,
       options: this.options,
       attributes: this,
       thread: this.#threadId ?? this.#threadStore()?.read(),
       prefersDark: this.#colorScheme.dark,
       api: backend.mode === 'hosted' ? this.#hostedApi : customApi(backend, this.apiFetch ?? backend.fetch ?? this.#apiFetch),
+      warn: this.#warnOnce,
     });
   }
 
@@ -503,6 +573,7 @@ export class ManagedChatKit extends LitElement {
     this.#chatkit = chatkit;
     this.#ready = false;
     this.#mountedMode = null;
+    this.#sentOptions.reset();
     this.#applyOptions();
     if (this.#state === 'loading') this.#watchdog.start(this.timeout);
     this.requestUpdate();
@@ -531,7 +602,9 @@ export class ManagedChatKit extends LitElement {
         return;
       }
       this.#mountedMode = this.#backend.mode;
-      chatkit.setOptions(options);
+      // Only a change of content is sent: an equal new object (an inline literal re-rendered) sends nothing.
+      const changed = this.#sentOptions.next(options);
+      if (changed) chatkit.setOptions(changed);
     } catch (error) {
       this.#fail(ManagedChatKitError.from(error, 'config'));
     }
@@ -614,6 +687,12 @@ export class ManagedChatKit extends LitElement {
     };
   }
 
+  readonly #warnOnce = (message: string): void => {
+    if (this.#warned.has(message)) return;
+    this.#warned.add(message);
+    console.warn(`<managed-chatkit> ${message}`);
+  };
+
   /** The one place a failure becomes state, event, console line and view. */
   #fail(error: ManagedChatKitError): void {
     if (!this.isConnected) return;
@@ -622,6 +701,7 @@ export class ManagedChatKit extends LitElement {
     this.#watchdog.stop();
     this.#error = error;
     this.#setState('error');
+    this.#rejectQueue(`ChatKit failed to start (${error.phase} error: ${error.message}); call it again after retry()`);
     const event = new CustomEvent<ManagedChatKitErrorDetail>('managed-chatkit-error', {
       detail: error.toDetail(),
       bubbles: true,
@@ -650,14 +730,21 @@ export class ManagedChatKit extends LitElement {
         }
       };
       if (this.#chatkit && this.#ready) run(this.#chatkit);
-      else this.#queue.push(run);
+      else this.#queue.push({ run, reject: (error) => reject(new Error(`${method}() was not run: ${error.message}.`, { cause: error })) });
     });
   }
 
   #flushQueue(): void {
     const queue = this.#queue;
     this.#queue = [];
-    for (const run of queue) run(this.#chatkit!);
+    for (const { run } of queue) run(this.#chatkit!);
+  }
+
+  /** Settles every queued method call with an error saying why ChatKit will not run it. */
+  #rejectQueue(reason: string): void {
+    const queue = this.#queue;
+    this.#queue = [];
+    for (const { reject } of queue) reject(new Error(reason));
   }
 
   readonly #warmUp = (): void => {
