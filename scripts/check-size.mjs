@@ -5,11 +5,14 @@ import { gzipSync } from 'node:zlib';
 /**
  * Budgets in bytes, gzip level 9. See README "Performance" for why they are what they are. Raised by 1,385 / 1,370
  * bytes — exactly what custom-backend mode (api-url, its refusals) and the readiness watchdog cost (8,236 → 9,618 and
- * 13,543 → 14,910), keeping the headroom the budgets had before.
+ * 13,543 → 14,910), keeping the headroom the budgets had before. Raised again by 1,720 / 1,699 bytes — what the
+ * host fixes of issue 12 cost (options attribute, state kept true, moves, Turbo preview, options compared by content,
+ * SupportedLocale mapping, warnings; 9,618 → 11,338 and 14,910 → 16,609). The classic build measured 16,587.
  */
 const budgets = [
-  { file: 'dist/managed-chatkit.js', budget: 10_085, note: 'Lit external (for bundlers)' },
-  { file: 'dist/managed-chatkit.bundle.js', budget: 15_470, note: 'Lit included (for a CDN <script type="module">)' },
+  { file: 'dist/managed-chatkit.js', budget: 11_805, note: 'Lit external (for bundlers)' },
+  { file: 'dist/managed-chatkit.bundle.js', budget: 17_169, note: 'Lit included (for a CDN <script type="module">)' },
+  { file: 'dist/managed-chatkit.classic.js', budget: 17_150, note: 'Lit included, IIFE (classic <script> in <head>, defined before frameworks render)' },
 ];
 
 let failed = false;

@@ -47,6 +47,7 @@ test('the tarball holds the entry points and no test or config files', () => {
     'custom-elements.json',
     'dist/managed-chatkit.js',
     'dist/managed-chatkit.bundle.js',
+    'dist/managed-chatkit.classic.js',
     'dist/types/index.d.ts',
     'dist/types/vue.d.ts',
     'dist/types/svelte.d.ts',
