@@ -482,7 +482,8 @@ export class ManagedChatKit extends LitElement {
       this.#setState('idle');
       this.#stopWatching = whenPreviewEnds(() => {
         this.#stopWatching = null;
-        this.#startWhenWanted();
+        // The preview's own element is replaced by then (its teardown may still be pending): only a live one starts.
+        if (this.isConnected) this.#startWhenWanted();
       });
       return;
     }

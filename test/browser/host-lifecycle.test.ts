@@ -162,7 +162,7 @@ describe('Turbo preview (issue 12.5)', () => {
     cleanup();
   });
 
-  it('an element in html[data-turbo-preview] stays idle and fetches nothing until the preview ends', async () => {
+  it('an element in html[data-turbo-preview] stays idle and fetches nothing until Turbo finished the visit (turbo:load)', async () => {
     const s = scenario('turbo-preview');
     document.documentElement.setAttribute('data-turbo-preview', '');
     const element = mount({ 'script-src': SCRIPT, 'start-url': s.startUrl });
@@ -170,6 +170,9 @@ describe('Turbo preview (issue 12.5)', () => {
     expect(element.state).to.equal('idle');
     expect(await starts(s)).to.equal(0);
     document.documentElement.removeAttribute('data-turbo-preview');
+    await sleep(100);
+    expect(await starts(s), 'the preview ended but Turbo has not rendered the fresh page yet').to.equal(0);
+    document.dispatchEvent(new Event('turbo:load')); // Turbo finished the visit and the element is still there
     await untilState(element, 'ready');
     expect(await starts(s)).to.equal(1);
   });
