@@ -45,6 +45,9 @@ const OPTION_PROPERTIES = new Set<PropertyKey>([
 /** Properties whose change may clear a `config` error. */
 const CONFIG_PROPERTIES = new Set<PropertyKey>([...OPTION_PROPERTIES, 'scriptSrc', 'credentials', 'loading', 'startUrl', 'refreshUrl', 'workflowId']);
 
+/** Attributes observed beside Lit's (documented by `@attr` on the class). */
+const UNREACTIVE_ATTRIBUTES = ['options', 'state'];
+
 const CREDENTIALS: readonly RequestCredentials[] = ['same-origin', 'include', 'omit'];
 
 type ChatKitMethod =
@@ -86,6 +89,7 @@ type ChatKitMethod =
  * @attr {string} api-url - Your own ChatKit server (custom-backend mode): ChatKit gets `api: { url, domainKey, fetch, uploadStrategy }` and `start-url`/`refresh-url`/`workflow-id` are not used.
  * @attr {string} domain-key - Required with `api-url`: the key OpenAI's domain allowlist shows for this site's domain.
  * @attr {string} upload-url - With `api-url`: attachments are uploaded to this URL (`uploadStrategy: {type: "direct"}`); without it `two_phase` when attachments are enabled.
+ * @attr {string} options - ChatKit options as JSON, for frameworks that bind attributes (Alpine's `:options`, server-rendered React); below the `options` property. `[object Object]` — a framework that rendered before the element was defined — is a `config` error.
  *
  * @fires {CustomEvent<StateChangeDetail>} managed-chatkit-statechange - `{ state, previous }` whenever `state` changes.
  * @fires {CustomEvent<ManagedChatKitErrorDetail>} managed-chatkit-error - `{ phase, message, status?, retryable }` for every failure (phase `script`, `session`, `config` or `chatkit`); cancel it to keep the console quiet.
@@ -142,7 +146,7 @@ export class ManagedChatKit extends LitElement {
 
   /** Lit's attributes, plus `options` (JSON, for frameworks that bind attributes) and `state` (kept true). */
   static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, 'options', 'state'];
+    return [...super.observedAttributes, ...UNREACTIVE_ATTRIBUTES];
   }
 
   /**

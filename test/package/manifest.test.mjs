@@ -77,6 +77,7 @@ test('the manifest lists the attributes, slots and parts of the contract', () =>
       'api-url',
       'domain-key',
       'upload-url',
+      'options',
     ],
   );
   const apiFetch = element.members.find((/** @type {any} */ m) => m.name === 'apiFetch');

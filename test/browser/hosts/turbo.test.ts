@@ -21,7 +21,7 @@ describe('<managed-chatkit> under Turbo 8 Drive', () => {
     await until(() => page.Turbo, 'Turbo loaded');
     await until(() => byId('page-chat-a')?.state === 'ready' && byId('chat')?.state === 'ready', 'both ready on a');
     let previews = 0;
-    new page.MutationObserver(() => (previews += doc().documentElement.hasAttribute('data-turbo-preview') ? 1 : 0)).observe(doc().documentElement, {
+    new (page as unknown as typeof globalThis).MutationObserver(() => (previews += doc().documentElement.hasAttribute('data-turbo-preview') ? 1 : 0)).observe(doc().documentElement, {
       attributes: true,
       attributeFilter: ['data-turbo-preview'],
     });
