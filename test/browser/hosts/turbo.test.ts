@@ -21,10 +21,11 @@ describe('<managed-chatkit> under Turbo 8 Drive', () => {
     await until(() => page.Turbo, 'Turbo loaded');
     await until(() => byId('page-chat-a')?.state === 'ready' && byId('chat')?.state === 'ready', 'both ready on a');
     let previews = 0;
-    new (page as unknown as typeof globalThis).MutationObserver(() => (previews += doc().documentElement.hasAttribute('data-turbo-preview') ? 1 : 0)).observe(doc().documentElement, {
-      attributes: true,
-      attributeFilter: ['data-turbo-preview'],
-    });
+    // Counts each time Turbo set data-turbo-preview (a record whose old value is null), however briefly.
+    new (page as unknown as typeof globalThis).MutationObserver((records) => (previews += records.filter((record) => record.oldValue === null).length)).observe(
+      doc().documentElement,
+      { attributes: true, attributeFilter: ['data-turbo-preview'], attributeOldValue: true },
+    );
     const permanent = byId('chat')!;
     const permanentChatKit = innerDouble(permanent);
 
@@ -37,14 +38,15 @@ describe('<managed-chatkit> under Turbo 8 Drive', () => {
       await visit('b', i);
       await visit('a', i); // a revisit: Turbo shows a's cached snapshot as a preview first
     }
-    expect(previews, 'Turbo showed cached previews').to.be.greaterThan(0);
+    // Whether Turbo paints a preview depends on whether its answer beats the next frame; when it did, the preview's
+    // elements cost nothing (the deterministic check is in host-lifecycle.test.ts, "Turbo preview").
     expect(byId('chat') === permanent, 'the permanent element is the same node').to.equal(true);
     expect(innerDouble(permanent) === permanentChatKit, 'its ChatKit was never rebuilt').to.equal(true);
     expect(permanent.getAttribute('state')).to.equal('ready');
     expect(await starts('turbo-permanent')).to.equal(1);
     // One session per real render of a page; previews cost none.
-    expect(await starts('turbo-page-a')).to.equal(6);
-    expect(await starts('turbo-page-b')).to.equal(5);
+    expect(await starts('turbo-page-a'), `sessions for a (${previews} previews shown)`).to.equal(6);
+    expect(await starts('turbo-page-b'), `sessions for b (${previews} previews shown)`).to.equal(5);
     expect(pageCounts(page)).to.deep.equal({ scripts: 1, doubles: 2, leftover: 2 });
 
     // A refresh of the same URL morphs the page: elements, ChatKits and state stay.
