@@ -7,12 +7,13 @@ import { gzipSync } from 'node:zlib';
  * bytes — exactly what custom-backend mode (api-url, its refusals) and the readiness watchdog cost (8,236 → 9,618 and
  * 13,543 → 14,910), keeping the headroom the budgets had before. Raised again by 1,720 / 1,699 bytes — what the
  * host fixes of issue 12 cost (options attribute, state kept true, moves, Turbo preview, options compared by content,
- * SupportedLocale mapping, warnings; 9,618 → 11,338 and 14,910 → 16,609). The classic build measured 16,587.
+ * SupportedLocale mapping, warnings; 9,618 → 11,338 and 14,910 → 16,609), then by 365 / 370 for the Turbo visit
+ * wait and client tool / widget action events (→ 11,703 and 16,979). The classic build measures 16,950 (+563 headroom).
  */
 const budgets = [
-  { file: 'dist/managed-chatkit.js', budget: 11_805, note: 'Lit external (for bundlers)' },
-  { file: 'dist/managed-chatkit.bundle.js', budget: 17_169, note: 'Lit included (for a CDN <script type="module">)' },
-  { file: 'dist/managed-chatkit.classic.js', budget: 17_150, note: 'Lit included, IIFE (classic <script> in <head>, defined before frameworks render)' },
+  { file: 'dist/managed-chatkit.js', budget: 12_170, note: 'Lit external (for bundlers)' },
+  { file: 'dist/managed-chatkit.bundle.js', budget: 17_539, note: 'Lit included (for a CDN <script type="module">)' },
+  { file: 'dist/managed-chatkit.classic.js', budget: 17_513, note: 'Lit included, IIFE (classic <script> in <head>, defined before frameworks render)' },
 ];
 
 let failed = false;

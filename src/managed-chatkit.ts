@@ -3,6 +3,7 @@ import type { ChatKitOptions, OpenAIChatKit } from '@openai/chatkit';
 import { customApi, resolveBackend, type Backend } from './backend.js';
 import { buildChatKitOptions, parseOptionsAttribute, parseOptionsJson, type ChatKitOptionsInput } from './chatkit-options.js';
 import { CHATKIT_EVENTS, forwardChatKitEvent } from './chatkit-events.js';
+import { clientToolViaEvent, widgetActionViaEvent } from './client-events.js';
 import { ColorSchemeController } from './color-scheme-controller.js';
 import { ManagedChatKitError, type ManagedChatKitErrorDetail } from './errors.js';
 import { whenNearViewport } from './near-viewport.js';
@@ -41,6 +42,8 @@ const OPTION_PROPERTIES = new Set<PropertyKey>([
   'domainKey',
   'uploadUrl',
   'apiFetch',
+  'clientToolEvents',
+  'widgetActionEvents',
 ]);
 /** Properties whose change may clear a `config` error. */
 const CONFIG_PROPERTIES = new Set<PropertyKey>([...OPTION_PROPERTIES, 'scriptSrc', 'credentials', 'loading', 'startUrl', 'refreshUrl', 'workflowId']);
@@ -89,10 +92,14 @@ type ChatKitMethod =
  * @attr {string} api-url - Your own ChatKit server (custom-backend mode): ChatKit gets `api: { url, domainKey, fetch, uploadStrategy }` and `start-url`/`refresh-url`/`workflow-id` are not used.
  * @attr {string} domain-key - Required with `api-url`: the key OpenAI's domain allowlist shows for this site's domain.
  * @attr {string} upload-url - With `api-url`: attachments are uploaded to this URL (`uploadStrategy: {type: "direct"}`); without it `two_phase` when attachments are enabled.
+ * @attr {boolean} client-tool-events - Fire `managed-chatkit-client-tool` for each client tool call, answered with `detail.respond(result)`.
+ * @attr {boolean} widget-action-events - Fire `managed-chatkit-widget-action` for each widget action, answered with `detail.respond()`.
  * @attr {string} options - ChatKit options as JSON, for frameworks that bind attributes (Alpine's `:options`, server-rendered React); below the `options` property. `[object Object]` — a framework that rendered before the element was defined — is a `config` error.
  *
  * @fires {CustomEvent<StateChangeDetail>} managed-chatkit-statechange - `{ state, previous }` whenever `state` changes.
  * @fires {CustomEvent<ManagedChatKitErrorDetail>} managed-chatkit-error - `{ phase, message, status?, retryable }` for every failure (phase `script`, `session`, `config` or `chatkit`); cancel it to keep the console quiet.
+ * @fires {CustomEvent<ClientToolDetail>} managed-chatkit-client-tool - With `client-tool-events`: a client tool call `{ name, params, respond(result) }`; call `preventDefault()` and `respond`, or the call fails.
+ * @fires {CustomEvent<WidgetActionDetail>} managed-chatkit-widget-action - With `widget-action-events`: `{ action, widgetItem, respond() }`; call `preventDefault()` and `respond`.
  * @fires chatkit.ready - ChatKit's events, each once under its dotted name… (also chatkit.error, chatkit.thread.change, …)
  * @fires chatkit-ready - …and once under its dashed twin for template syntaxes (chatkit-error, chatkit-thread-change, …).
  *
@@ -141,6 +148,8 @@ export class ManagedChatKit extends LitElement {
     launcher: { type: Boolean, reflect: true },
     open: { type: Boolean, reflect: true },
     options: { attribute: false },
+    clientToolEvents: { type: Boolean, attribute: 'client-tool-events' },
+    widgetActionEvents: { type: Boolean, attribute: 'widget-action-events' },
     sessionHeaders: { attribute: false },
   };
 
@@ -198,6 +207,13 @@ export class ManagedChatKit extends LitElement {
    * (`url`, `domainKey`, `uploadStrategy`, `fetch`); `api.getClientSecret` is refused.
    */
   declare options: ChatKitOptionsInput | undefined;
+  /**
+   * Answer ChatKit's client tool calls from a listener: each call fires `managed-chatkit-client-tool`. Off by default —
+   * ChatKit treats a page with an `onClientTool` as one that handles client tools. `options.onClientTool` wins.
+   */
+  declare clientToolEvents: boolean;
+  /** Handle widget actions from a listener: each fires `managed-chatkit-widget-action`. `options.widgets.onAction` wins. */
+  declare widgetActionEvents: boolean;
   /** Extra headers for session requests (e.g. a CSRF token), and for every ChatKit request in custom-backend mode. */
   declare sessionHeaders: HeadersInit | undefined;
 
@@ -262,6 +278,8 @@ export class ManagedChatKit extends LitElement {
     this.launcher = false;
     this.open = false;
     this.options = undefined;
+    this.clientToolEvents = false;
+    this.widgetActionEvents = false;
     this.sessionHeaders = undefined;
   }
 
@@ -559,7 +577,7 @@ export class ManagedChatKit extends LitElement {
       attachments,
     });
     this.#backend = backend;
-    return buildChatKitOptions({
+    const options = buildChatKitOptions({
       json,
       optionsAttribute,
       options: this.options,
@@ -569,6 +587,9 @@ export class ManagedChatKit extends LitElement {
       api: backend.mode === 'hosted' ? this.#hostedApi : customApi(backend, this.apiFetch ?? backend.fetch ?? this.#apiFetch),
       warn: this.#warnOnce,
     });
+    if (this.clientToolEvents && !options.onClientTool) options.onClientTool = this.#clientToolViaEvent;
+    if (this.widgetActionEvents && !options.widgets?.onAction) options.widgets = { ...options.widgets, onAction: this.#widgetActionViaEvent };
+    return options;
   }
 
   #mountChatKit(): void {
@@ -614,6 +635,9 @@ export class ManagedChatKit extends LitElement {
       this.#fail(ManagedChatKitError.from(error, 'config'));
     }
   }
+
+  readonly #clientToolViaEvent = clientToolViaEvent(this);
+  readonly #widgetActionViaEvent = widgetActionViaEvent(this);
 
   /** Hosted mode's `api`: one object for the element's life, so every `setOptions` hands ChatKit the same function. */
   readonly #hostedApi = {
