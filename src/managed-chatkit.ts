@@ -94,7 +94,7 @@ type ChatKitMethod =
  * @attr {string} upload-url - With `api-url`: attachments are uploaded to this URL (`uploadStrategy: {type: "direct"}`); without it `two_phase` when attachments are enabled.
  * @attr {boolean} client-tool-events - Fire `managed-chatkit-client-tool` for each client tool call, answered with `detail.respond(result)`.
  * @attr {boolean} widget-action-events - Fire `managed-chatkit-widget-action` for each widget action, answered with `detail.respond()`.
- * @attr {string} options - ChatKit options as JSON, for frameworks that bind attributes (Alpine's `:options`, server-rendered React); below the `options` property. `[object Object]` — a framework that rendered before the element was defined — is a `config` error.
+ * @attr {ChatKitOptionsInput | string} options - ChatKit options as JSON, for frameworks that bind attributes (Alpine's `:options`, server-rendered React); below the `options` property. `[object Object]` — a framework that rendered before the element was defined — is a `config` error.
  *
  * @fires {CustomEvent<StateChangeDetail>} managed-chatkit-statechange - `{ state, previous }` whenever `state` changes.
  * @fires {CustomEvent<ManagedChatKitErrorDetail>} managed-chatkit-error - `{ phase, message, status?, retryable }` for every failure (phase `script`, `session`, `config` or `chatkit`); cancel it to keep the console quiet.

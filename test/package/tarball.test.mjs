@@ -80,7 +80,7 @@ test('Are The Types Wrong finds no problem for ESM consumers (node16 from ESM, b
   const problems = report.analysis.problems.filter((/** @type {any} */ p) => p.resolutionKind !== 'node10' && p.resolutionKind !== 'node16-cjs');
   assert.deepEqual(problems, []);
   const entrypoints = Object.keys(report.analysis.entrypoints);
-  assert.deepEqual(entrypoints.filter((e) => !e.endsWith('.json')), ['.', './bundle', './server', './server/agents', './vue', './svelte', './jsx']);
+  assert.deepEqual(entrypoints.filter((e) => !e.endsWith('.json')), ['.', './bundle', './classic', './server', './server/agents', './vue', './svelte', './jsx']);
 });
 
 test('a fresh project installs the tarball, runs managed-chatkit/server in Node and type-checks every entry', { timeout: 240_000 }, () => {
