@@ -1,6 +1,6 @@
 /**
- * <managed-chatkit> in Alpine 3: `:options` binds an attribute, so options travel as JSON (`JSON.stringify`), which
- * the element reads; `@chatkit-ready` listens to the dashed event name; `x-if` adds and removes the element.
+ * <managed-chatkit> in Alpine 3: `:options` binds an attribute, and Alpine writes an object as JSON, which the element
+ * reads; `@chatkit-ready` listens to the dashed event name; `x-if` adds and removes the element.
  */
 import { expect } from '@open-wc/testing';
 import Alpine from 'alpinejs';
@@ -20,7 +20,7 @@ const markup = (startUrl: string, scriptSrc: string) =>
        <managed-chatkit
          start-url="${startUrl}"
          script-src="${scriptSrc}"
-         :options="JSON.stringify({ startScreen: { greeting } })"
+         :options="{ startScreen: { greeting } }"
          @chatkit-ready="ready++"
        ></managed-chatkit>
      </template>
@@ -33,7 +33,7 @@ const starts = async (s: ReturnType<typeof scenario>) => (await s.log()).filter(
 describe('<managed-chatkit> in Alpine 3', () => {
   afterEach(() => document.body.replaceChildren());
 
-  it(':options as JSON reaches ChatKit, a reactive change sends one setOptions; x-if toggled 30 times leaves nothing', async () => {
+  it(':options (an object Alpine writes as JSON) reaches ChatKit, a reactive change sends one setOptions; x-if toggled 30 times leaves nothing', async () => {
     const s = scenario('alpine');
     const host = document.createElement('div');
     host.innerHTML = markup(s.startUrl, doubleSrc());
