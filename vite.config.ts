@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
  * One config for the library builds, the demo and the vitest suites.
  * - `vite build` → dist/managed-chatkit.js (ESM, `lit` external, for bundlers)
  * - `vite build --mode bundle` → dist/managed-chatkit.bundle.js (ESM, everything inlined, self-registering)
+ * - `vite build --mode classic` → dist/managed-chatkit.classic.js (IIFE for a classic `<script>` in `<head>`: defines
+ *   the element synchronously, before any framework renders; global `ManagedChatKit`)
  * - `vite --mode demo` (`npm run demo`) → the demo pages with the session handler mounted
  * - `vitest` → unit (happy-dom), server (node) and e2e (node + Chromium) projects
  */
@@ -24,9 +26,11 @@ export default defineConfig(async ({ command, mode }): Promise<UserConfig> => {
       lib:
         mode === 'bundle'
           ? { entry: 'src/bundle.ts', formats: ['es'], fileName: () => 'managed-chatkit.bundle.js' }
-          : { entry: 'src/index.ts', formats: ['es'], fileName: () => 'managed-chatkit.js' },
+          : mode === 'classic'
+            ? { entry: 'src/bundle.ts', formats: ['iife'], name: 'ManagedChatKit', fileName: () => 'managed-chatkit.classic.js' }
+            : { entry: 'src/index.ts', formats: ['es'], fileName: () => 'managed-chatkit.js' },
       rolldownOptions: {
-        external: mode === 'bundle' ? [] : [/^lit(\/|$)/, /^@lit\//],
+        external: mode === 'bundle' || mode === 'classic' ? [] : [/^lit(\/|$)/, /^@lit\//],
         output: { minify: true },
       },
     },

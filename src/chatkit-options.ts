@@ -1,6 +1,8 @@
 import type { ChatKitOptions, ThemeOption } from '@openai/chatkit';
 import type { PageApiConfig } from './backend.js';
+import { CHATKIT_EVENTS, dashedName } from './chatkit-events.js';
 import { ManagedChatKitError } from './errors.js';
+import { nearestSupportedLocale } from './locale.js';
 
 /**
  * ChatKit's options as a page supplies them. `api` may only describe your own ChatKit server (`url`, `domainKey`,
@@ -25,6 +27,8 @@ export interface OptionAttributes {
 export interface OptionLayers {
   /** Parsed JSON child (lowest precedence). */
   json?: ChatKitOptionsInput;
+  /** The `options` attribute, parsed (between the JSON child and the property). */
+  optionsAttribute?: ChatKitOptionsInput;
   /** The `options` property. */
   options?: ChatKitOptionsInput;
   /** Individual attributes (highest precedence among page settings). */
@@ -34,6 +38,8 @@ export interface OptionLayers {
   /** Whether `prefers-color-scheme: dark` matches now (for `theme="auto"`). */
   prefersDark: boolean;
   api: ChatKitOptions['api'];
+  /** Told about settings that cannot work as given (an unsupported locale, a React-style `on…` handler). */
+  warn?: (message: string) => void;
 }
 
 /** Keys never copied from page-supplied JSON. */
@@ -48,7 +54,7 @@ const THEMES: readonly ThemeAttribute[] = ['light', 'dark', 'auto'];
  */
 export function buildChatKitOptions(layers: OptionLayers): ChatKitOptions {
   const { attributes: a } = layers;
-  const merged = deepMerge(deepMerge({}, stripApi(layers.json)), stripApi(layers.options)) as ChatKitOptionsInput;
+  const merged = [layers.json, layers.optionsAttribute, layers.options].reduce<Record<string, unknown>>((target, layer) => deepMerge(target, pageLayer(layer, layers.warn)), {}) as ChatKitOptionsInput;
 
   if (a.theme) {
     if (!THEMES.includes(a.theme as ThemeAttribute)) {
@@ -63,6 +69,11 @@ export function buildChatKitOptions(layers: OptionLayers): ChatKitOptions {
     merged.theme = { ...theme, color: { ...theme.color, accent: { level: 1, ...accent, primary: a.accentColor } } };
   }
   if (a.locale) merged.locale = a.locale as ChatKitOptions['locale'];
+  if (merged.locale) {
+    const nearest = nearestSupportedLocale(merged.locale);
+    if (nearest) merged.locale = nearest;
+    else layers.warn?.(`locale "${merged.locale}" is not one ChatKit supports (SupportedLocale of @openai/chatkit); ChatKit falls back to English.`);
+  }
   if (a.placeholder) merged.composer = { ...merged.composer, placeholder: a.placeholder };
   if (a.greeting) merged.startScreen = { ...merged.startScreen, greeting: a.greeting };
   if (a.frameTitle) merged.frameTitle = a.frameTitle;
@@ -73,33 +84,70 @@ export function buildChatKitOptions(layers: OptionLayers): ChatKitOptions {
 }
 
 /** Parses the JSON child's text. Invalid JSON, or JSON that is not an object, is a `config` error naming the problem. */
-export function parseOptionsJson(text: string): ChatKitOptionsInput | undefined {
+export function parseOptionsJson(text: string, source = 'The <script type="application/json"> options inside <managed-chatkit>'): ChatKitOptionsInput | undefined {
   if (!text.trim()) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new ManagedChatKitError('config', `The <script type="application/json"> options inside <managed-chatkit> are not valid JSON: ${reason}.`, {
+    throw new ManagedChatKitError('config', `${source} are not valid JSON: ${reason}.`, {
       retryable: false,
       cause: error,
     });
   }
   if (!isPlainObject(value)) {
-    throw new ManagedChatKitError('config', 'The <script type="application/json"> options inside <managed-chatkit> must be a JSON object of ChatKit options.', {
+    throw new ManagedChatKitError('config', `${source} must be a JSON object of ChatKit options.`, {
       retryable: false,
     });
   }
   return value as ChatKitOptionsInput;
 }
 
+/**
+ * Reads the `options` *attribute* (frameworks that bind attributes, e.g. Alpine's `:options`). `[object Object]` is
+ * what a framework writes when it set `options` before the element was defined: a `config` error that says so.
+ */
+export function parseOptionsAttribute(text: string): ChatKitOptionsInput | undefined {
+  if (/^\[object \w+\]$/.test(text.trim())) {
+    throw new ManagedChatKitError(
+      'config',
+      `options="${text.trim()}": a framework set options before <managed-chatkit> was defined, so the object became text and ChatKit never got it. ` +
+        'Define the element before the framework renders: load managed-chatkit.classic.js with a classic <script> in <head> ' +
+        '(or import managed-chatkit before mounting the app), or pass options as JSON.',
+      { retryable: false },
+    );
+  }
+  return parseOptionsJson(text, 'The options attribute of <managed-chatkit>');
+}
+
 function themeObject(theme: ChatKitOptions['theme']): ThemeOption {
   return typeof theme === 'string' ? { colorScheme: theme } : { ...theme };
 }
 
-function stripApi(options: ChatKitOptionsInput | undefined): Record<string, unknown> {
+/** Options handlers of ChatKit's React binding (`useChatKit({ onThreadChange })`), by the DOM event they stand for. */
+const REACT_HANDLERS = new Map(
+  CHATKIT_EVENTS.map((name) => [`on${name.slice('chatkit.'.length).split('.').map((word) => word[0]!.toUpperCase() + word.slice(1)).join('')}`, name]),
+);
+
+/**
+ * One page layer (JSON child, `options` attribute or property) ready to merge: without `api` (the element builds it),
+ * a `theme` string as the object it means (so a later layer's theme object keeps its `colorScheme`), and without
+ * React-style event handlers, which ChatKit's web component never calls (warned about, naming the event instead).
+ */
+function pageLayer(options: ChatKitOptionsInput | undefined, warn: OptionLayers['warn']): Record<string, unknown> {
   if (!options) return {};
-  const { api: _ignored, ...rest } = options as ChatKitOptionsInput & { api?: unknown };
+  const { api: _ignored, ...rest } = options as ChatKitOptionsInput & { api?: unknown } & Record<string, unknown>;
+  if (typeof rest.theme === 'string') rest.theme = { colorScheme: rest.theme };
+  for (const key of Object.keys(rest)) {
+    const event = REACT_HANDLERS.get(key);
+    if (!event) continue;
+    delete (rest as Record<string, unknown>)[key];
+    warn?.(
+      `options.${key} is a handler of ChatKit's React binding; the web component never calls it. ` +
+        `Listen to the "${event}" event (or "${dashedName(event)}" in templates) on <managed-chatkit> instead.`,
+    );
+  }
   return rest;
 }
 

@@ -1,5 +1,6 @@
 import { ManagedChatKit, type StateChangeDetail } from './managed-chatkit.js';
 import type { ManagedChatKitErrorDetail } from './errors.js';
+import type { ClientToolDetail, WidgetActionDetail } from './client-events.js';
 import type { ChatKitEvents } from '@openai/chatkit';
 
 /** `chatkit.thread.change` → `chatkit-thread-change`, as a type. */
@@ -17,5 +18,7 @@ declare global {
   interface HTMLElementEventMap extends ChatKitEvents, DashedChatKitEvents {
     'managed-chatkit-statechange': CustomEvent<StateChangeDetail>;
     'managed-chatkit-error': CustomEvent<ManagedChatKitErrorDetail>;
+    'managed-chatkit-client-tool': CustomEvent<ClientToolDetail>;
+    'managed-chatkit-widget-action': CustomEvent<WidgetActionDetail>;
   }
 }

@@ -9,5 +9,6 @@ export type { ManagedChatKitState, StateChangeDetail } from './managed-chatkit.j
 export { ManagedChatKitError } from './errors.js';
 export type { ErrorPhase, ManagedChatKitErrorDetail } from './errors.js';
 export type { ChatKitOptionsInput, ThemeAttribute } from './chatkit-options.js';
+export type { ClientToolDetail, WidgetActionDetail } from './client-events.js';
 export { CHATKIT_EVENTS, dashedName } from './chatkit-events.js';
 export { DEFAULT_SCRIPT_SRC, TRUSTED_TYPES_POLICY } from './script-loader.js';

@@ -1,17 +1,20 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { ChatKitOptions, OpenAIChatKit } from '@openai/chatkit';
 import { customApi, resolveBackend, type Backend } from './backend.js';
-import { buildChatKitOptions, parseOptionsJson, type ChatKitOptionsInput } from './chatkit-options.js';
+import { buildChatKitOptions, parseOptionsAttribute, parseOptionsJson, type ChatKitOptionsInput } from './chatkit-options.js';
 import { CHATKIT_EVENTS, forwardChatKitEvent } from './chatkit-events.js';
+import { clientToolViaEvent, widgetActionViaEvent } from './client-events.js';
 import { ColorSchemeController } from './color-scheme-controller.js';
 import { ManagedChatKitError, type ManagedChatKitErrorDetail } from './errors.js';
 import { whenNearViewport } from './near-viewport.js';
+import { StableOptions } from './options-equality.js';
 import { ReadinessWatchdog } from './readiness-watchdog.js';
 import { CHATKIT_TAG, DEFAULT_SCRIPT_SRC, loadChatKit, pageNonce, preconnect, resolveScriptUrl } from './script-loader.js';
 import { SessionClient, type SessionConfig } from './session-client.js';
 import { getAllowedOrigins, setAllowedOrigins } from './url-policy.js';
 import { styles } from './managed-chatkit.styles.js';
 import { ThreadStore } from './thread-store.js';
+import { inTurboPreview, whenPreviewEnds } from './turbo-preview.js';
 
 /** Lifecycle of the element, reflected in its `state` attribute. */
 export type ManagedChatKitState = 'idle' | 'loading' | 'ready' | 'error';
@@ -40,9 +43,14 @@ const OPTION_PROPERTIES = new Set<PropertyKey>([
   'domainKey',
   'uploadUrl',
   'apiFetch',
+  'clientToolEvents',
+  'widgetActionEvents',
 ]);
 /** Properties whose change may clear a `config` error. */
 const CONFIG_PROPERTIES = new Set<PropertyKey>([...OPTION_PROPERTIES, 'scriptSrc', 'credentials', 'loading', 'startUrl', 'refreshUrl', 'workflowId']);
+
+/** Attributes observed beside Lit's (documented by `@attr` on the class). */
+const UNREACTIVE_ATTRIBUTES = ['options', 'state'];
 
 const CREDENTIALS: readonly RequestCredentials[] = ['same-origin', 'include', 'omit'];
 
@@ -85,9 +93,14 @@ type ChatKitMethod =
  * @attr {string} api-url - Your own ChatKit server (custom-backend mode): ChatKit gets `api: { url, domainKey, fetch, uploadStrategy }` and `start-url`/`refresh-url`/`workflow-id` are not used. This page's origin, or one in `ManagedChatKit.allowedConnectOrigins` / `<meta name="managed-chatkit-connect-src">`.
  * @attr {string} domain-key - Required with `api-url`: the key OpenAI's domain allowlist shows for this site's domain.
  * @attr {string} upload-url - With `api-url`: attachments are uploaded to this URL (`uploadStrategy: {type: "direct"}`); without it `two_phase` when attachments are enabled. Origins as for `api-url`.
+ * @attr {boolean} client-tool-events - Fire `managed-chatkit-client-tool` for each client tool call, answered with `detail.respond(result)`.
+ * @attr {boolean} widget-action-events - Fire `managed-chatkit-widget-action` for each widget action, answered with `detail.respond()`.
+ * @attr {ChatKitOptionsInput | string} options - ChatKit options as JSON, for frameworks that bind attributes (Alpine's `:options`, server-rendered React); below the `options` property. `[object Object]` — a framework that rendered before the element was defined — is a `config` error.
  *
  * @fires {CustomEvent<StateChangeDetail>} managed-chatkit-statechange - `{ state, previous }` whenever `state` changes.
  * @fires {CustomEvent<ManagedChatKitErrorDetail>} managed-chatkit-error - `{ phase, message, status?, retryable }` for every failure (phase `script`, `session`, `config` or `chatkit`); cancel it to keep the console quiet.
+ * @fires {CustomEvent<ClientToolDetail>} managed-chatkit-client-tool - With `client-tool-events`: a client tool call `{ name, params, respond(result) }`; call `preventDefault()` and `respond`, or the call fails.
+ * @fires {CustomEvent<WidgetActionDetail>} managed-chatkit-widget-action - With `widget-action-events`: `{ action, widgetItem, respond() }`; call `preventDefault()` and `respond`.
  * @fires chatkit.ready - ChatKit's events, each once under its dotted name… (also chatkit.error, chatkit.thread.change, …)
  * @fires chatkit-ready - …and once under its dashed twin for template syntaxes (chatkit-error, chatkit-thread-change, …).
  *
@@ -136,8 +149,15 @@ export class ManagedChatKit extends LitElement {
     launcher: { type: Boolean, reflect: true },
     open: { type: Boolean, reflect: true },
     options: { attribute: false },
+    clientToolEvents: { type: Boolean, attribute: 'client-tool-events' },
+    widgetActionEvents: { type: Boolean, attribute: 'widget-action-events' },
     sessionHeaders: { attribute: false },
   };
+
+  /** Lit's attributes, plus `options` (JSON, for frameworks that bind attributes) and `state` (kept true). */
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, ...UNREACTIVE_ATTRIBUTES];
+  }
 
   /**
    * Registers the element under `tag` (a subclass when the tag is not `managed-chatkit`). Does nothing when the tag
@@ -213,6 +233,13 @@ export class ManagedChatKit extends LitElement {
    * (`url`, `domainKey`, `uploadStrategy`, `fetch`); `api.getClientSecret` is refused.
    */
   declare options: ChatKitOptionsInput | undefined;
+  /**
+   * Answer ChatKit's client tool calls from a listener: each call fires `managed-chatkit-client-tool`. Off by default —
+   * ChatKit treats a page with an `onClientTool` as one that handles client tools. `options.onClientTool` wins.
+   */
+  declare clientToolEvents: boolean;
+  /** Handle widget actions from a listener: each fires `managed-chatkit-widget-action`. `options.widgets.onAction` wins. */
+  declare widgetActionEvents: boolean;
   /** Extra headers for session requests (e.g. a CSRF token), and for every ChatKit request in custom-backend mode. */
   declare sessionHeaders: HeadersInit | undefined;
 
@@ -236,7 +263,12 @@ export class ManagedChatKit extends LitElement {
   #optionsDirty = false;
   /** Configuration input (a config property or the JSON child) changed since the last update: may fix a config error. */
   #configChanged = false;
-  #queue: Array<(chatkit: OpenAIChatKit) => void> = [];
+  #queue: Array<{ run: (chatkit: OpenAIChatKit) => void; reject: (error: Error) => void }> = [];
+  /** Teardown waiting for the end of the task that disconnected the element: a reconnect (a move) cancels it. */
+  #pendingTeardown: ReturnType<typeof setTimeout> | null = null;
+  /** Option content last sent to ChatKit, with stable function wrappers. */
+  readonly #sentOptions = new StableOptions();
+  readonly #warned = new Set<string>();
   #focusWasInPanel = false;
   readonly #colorScheme = new ColorSchemeController(this, () => {
     if (this.theme !== 'auto') return;
@@ -272,6 +304,8 @@ export class ManagedChatKit extends LitElement {
     this.launcher = false;
     this.open = false;
     this.options = undefined;
+    this.clientToolEvents = false;
+    this.widgetActionEvents = false;
     this.sessionHeaders = undefined;
   }
 
@@ -292,7 +326,14 @@ export class ManagedChatKit extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (!this.hasAttribute('state')) this.setAttribute('state', this.#state);
+    // Restored markup (Turbo's cache, htmx history) may carry a stale state="ready": the attribute tells the truth.
+    this.#writeState();
+    if (this.#pendingTeardown !== null) {
+      // Moved (appended elsewhere, Turbo's data-turbo-permanent): keep ChatKit, its session and its draft.
+      clearTimeout(this.#pendingTeardown);
+      this.#pendingTeardown = null;
+      return;
+    }
     this.addEventListener('keydown', this.#onKeydown);
     this.#jsonObserver = new MutationObserver((records) => {
       if (!records.some(touchesJsonOptions)) return;
@@ -306,6 +347,34 @@ export class ManagedChatKit extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    // Torn down after the current task, so a move (disconnect + connect in one task) keeps ChatKit as it is.
+    if (this.#pendingTeardown !== null) return;
+    this.#pendingTeardown = setTimeout(() => {
+      this.#pendingTeardown = null;
+      if (!this.isConnected) this.#teardown();
+    });
+  }
+
+  /** `moveBefore` (Chromium 133+) moves the element without disconnecting it: nothing to do, ChatKit stays live. */
+  connectedMoveCallback(): void {}
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'state' && value !== this.#state) {
+      // Read-only: written back when markup morphing (idiomorph, Turbo 8) or a script changes or removes it.
+      if (this.isConnected) this.#writeState();
+    } else if (name === 'options' && old !== value) {
+      this.#optionsDirty = this.#configChanged = true;
+      this.requestUpdate();
+    }
+  }
+
+  #writeState(): void {
+    if (this.getAttribute('state') !== this.#state) this.setAttribute('state', this.#state);
+  }
+
+  /** Stops everything a connected element runs: requests, observers, ChatKit; queued method calls reject. */
+  #teardown(): void {
     this.#run++;
     this.removeEventListener('keydown', this.#onKeydown);
     this.#jsonObserver?.disconnect();
@@ -316,6 +385,7 @@ export class ManagedChatKit extends LitElement {
     this.#loadAbort = null;
     this.#session.abort();
     this.#unmountChatKit();
+    this.#rejectQueue('<managed-chatkit> was removed from the page before ChatKit was ready');
   }
 
   /**
@@ -383,7 +453,17 @@ export class ManagedChatKit extends LitElement {
     return this.#call('hideHistory', args);
   }
 
+  /**
+   * The first update after connecting starts loading — before the first render, so the script and the secret are
+   * already on the wire while Lit renders; after the code that connected the element (a framework's property
+   * bindings included) has run, since Lit schedules updates in a microtask; and after Lit re-applied properties set
+   * on the element before it was defined (React, Vue and Lit-style hosts do that).
+   */
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!this.#started && this.isConnected) {
+      this.#started = true;
+      this.#startWhenWanted();
+    }
     const keys = [...changed.keys()];
     if (keys.some((key) => OPTION_PROPERTIES.has(key))) this.#optionsDirty = true;
     if (keys.some((key) => CONFIG_PROPERTIES.has(key))) this.#configChanged = true;
@@ -415,18 +495,6 @@ export class ManagedChatKit extends LitElement {
       <div part="panel" id="panel" role="dialog" aria-label="Chat" ?hidden=${!this.open}>${surface}</div>`;
   }
 
-  /**
-   * The first update after connecting starts loading — before the first render, so the script and the secret are
-   * already on the wire while Lit renders, and after the code that connected the element (a framework's property
-   * bindings included) has run, since Lit schedules updates in a microtask.
-   */
-  protected override scheduleUpdate(): void | Promise<unknown> {
-    if (!this.#started && this.isConnected) {
-      this.#started = true;
-      this.#startWhenWanted();
-    }
-    return super.scheduleUpdate();
-  }
 
   protected override updated(changed: PropertyValues<this>): void {
     const configFixable = this.#configChanged && !this.#changesPredateError;
@@ -457,6 +525,16 @@ export class ManagedChatKit extends LitElement {
     this.#stopWatching?.();
     this.#stopWatching = null;
     if (this.launcher && !this.open) return this.#setState('idle');
+    if (inTurboPreview()) {
+      // Turbo's cached preview is replaced by the fresh page in a moment: no script, no session for it.
+      this.#setState('idle');
+      this.#stopWatching = whenPreviewEnds(() => {
+        this.#stopWatching = null;
+        // The preview's own element is replaced by then (its teardown may still be pending): only a live one starts.
+        if (this.isConnected) this.#startWhenWanted();
+      });
+      return;
+    }
     if (this.loading === 'lazy' && !this.launcher) {
       this.#setState('idle');
       this.#stopWatching = whenNearViewport(this, () => {
@@ -508,18 +586,36 @@ export class ManagedChatKit extends LitElement {
   #buildOptions(): ChatKitOptions {
     const child = this.querySelector<HTMLScriptElement>(':scope > script[type="application/json"]');
     const json = child ? parseOptionsJson(child.textContent ?? '') : undefined;
-    const attachments = (this.options?.composer?.attachments?.enabled ?? json?.composer?.attachments?.enabled) === true;
+    const attributeText = this.getAttribute('options');
+    // `[object Object]` next to a set property: a framework's write from before the upgrade; the property is the truth.
+    const staleAttribute = this.options !== undefined && /^\[object \w+\]$/.test(attributeText?.trim() ?? '');
+    const optionsAttribute = attributeText === null || staleAttribute ? undefined : parseOptionsAttribute(attributeText);
+    const attachments = (this.options?.composer?.attachments?.enabled ?? optionsAttribute?.composer?.attachments?.enabled ?? json?.composer?.attachments?.enabled) === true;
     const { apiUrl, domainKey, uploadUrl, startUrl, refreshUrl, workflowId } = this;
-    const backend = resolveBackend({ apiUrl, domainKey, uploadUrl, startUrl, refreshUrl, workflowId, pageApi: [json?.api, this.options?.api], attachments });
+    const backend = resolveBackend({
+      apiUrl,
+      domainKey,
+      uploadUrl,
+      startUrl,
+      refreshUrl,
+      workflowId,
+      pageApi: [json?.api, optionsAttribute?.api, this.options?.api],
+      attachments,
+    });
     this.#backend = backend;
-    return buildChatKitOptions({
+    const options = buildChatKitOptions({
       json,
+      optionsAttribute,
       options: this.options,
       attributes: this,
       thread: this.#threadId ?? this.#threadStore()?.read(),
       prefersDark: this.#colorScheme.dark,
       api: backend.mode === 'hosted' ? this.#hostedApi : customApi(backend, this.apiFetch ?? backend.fetch ?? this.#apiFetch),
+      warn: this.#warnOnce,
     });
+    if (this.clientToolEvents && !options.onClientTool) options.onClientTool = this.#clientToolViaEvent;
+    if (this.widgetActionEvents && !options.widgets?.onAction) options.widgets = { ...options.widgets, onAction: this.#widgetActionViaEvent };
+    return options;
   }
 
   #mountChatKit(): void {
@@ -529,6 +625,7 @@ export class ManagedChatKit extends LitElement {
     this.#chatkit = chatkit;
     this.#ready = false;
     this.#mountedMode = null;
+    this.#sentOptions.reset();
     this.#applyOptions();
     if (this.#state === 'loading') this.#watchdog.start(this.timeout);
     this.requestUpdate();
@@ -557,11 +654,16 @@ export class ManagedChatKit extends LitElement {
         return;
       }
       this.#mountedMode = this.#backend.mode;
-      chatkit.setOptions(options);
+      // Only a change of content is sent: an equal new object (an inline literal re-rendered) sends nothing.
+      const changed = this.#sentOptions.next(options);
+      if (changed) chatkit.setOptions(changed);
     } catch (error) {
       this.#fail(ManagedChatKitError.from(error, 'config'));
     }
   }
+
+  readonly #clientToolViaEvent = clientToolViaEvent(this);
+  readonly #widgetActionViaEvent = widgetActionViaEvent(this);
 
   /** Hosted mode's `api`: one object for the element's life, so every `setOptions` hands ChatKit the same function. */
   readonly #hostedApi = {
@@ -640,6 +742,12 @@ export class ManagedChatKit extends LitElement {
     };
   }
 
+  readonly #warnOnce = (message: string): void => {
+    if (this.#warned.has(message)) return;
+    this.#warned.add(message);
+    console.warn(`<managed-chatkit> ${message}`);
+  };
+
   /** The one place a failure becomes state, event, console line and view. */
   #fail(error: ManagedChatKitError): void {
     if (!this.isConnected) return;
@@ -648,6 +756,7 @@ export class ManagedChatKit extends LitElement {
     this.#watchdog.stop();
     this.#error = error;
     this.#setState('error');
+    this.#rejectQueue(`ChatKit failed to start (${error.phase} error: ${error.message}); call it again after retry()`);
     const event = new CustomEvent<ManagedChatKitErrorDetail>('managed-chatkit-error', {
       detail: error.toDetail(),
       bubbles: true,
@@ -676,14 +785,21 @@ export class ManagedChatKit extends LitElement {
         }
       };
       if (this.#chatkit && this.#ready) run(this.#chatkit);
-      else this.#queue.push(run);
+      else this.#queue.push({ run, reject: (error) => reject(new Error(`${method}() was not run: ${error.message}.`, { cause: error })) });
     });
   }
 
   #flushQueue(): void {
     const queue = this.#queue;
     this.#queue = [];
-    for (const run of queue) run(this.#chatkit!);
+    for (const { run } of queue) run(this.#chatkit!);
+  }
+
+  /** Settles every queued method call with an error saying why ChatKit will not run it. */
+  #rejectQueue(reason: string): void {
+    const queue = this.#queue;
+    this.#queue = [];
+    for (const { reject } of queue) reject(new Error(reason));
   }
 
   readonly #warmUp = (): void => {

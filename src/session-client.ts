@@ -17,7 +17,7 @@ const MAX_BODY_BYTES = 1 << 20;
 const QUOTE_CHARS = 200;
 
 /**
- * Supplies ChatKit's `api.getClientSecret`: `null` → POST to the start URL; a current secret → POST to the refresh URL
+ * Supplies ChatKit's `api.getClientSecret`: no secret (ChatKit passes `null`; any falsy value counts) → POST to the start URL; a current secret → POST to the refresh URL
  * with `{"currentClientSecret": …}`. Concurrent calls for the same purpose share one request; every bad answer
  * becomes a `session` {@link ManagedChatKitError} whose message names the attribute, the URL and what came back.
  * Secrets live only in memory, in the promises handed to ChatKit.
@@ -44,7 +44,7 @@ export class SessionClient {
 
   /** ChatKit's `api.getClientSecret`. */
   readonly getClientSecret = (current: string | null): Promise<string> => {
-    const secret = (current === null && this.#takePrefetched()) || this.#request(current);
+    const secret = (!current && this.#takePrefetched()) || this.#request(current);
     if (!this.#reported.has(secret)) {
       this.#reported.add(secret);
       const signal = this.#controller.signal;
@@ -84,7 +84,7 @@ export class SessionClient {
   }
 
   #request(current: string | null): Promise<string> {
-    const key = current === null ? 'start' : `refresh:${current}`;
+    const key = !current ? 'start' : `refresh:${current}`;
     let secret = this.#inFlight.get(key);
     if (!secret) {
       secret = this.#post(current).finally(() => {
@@ -97,9 +97,9 @@ export class SessionClient {
 
   async #post(current: string | null): Promise<string> {
     const config = this.#config();
-    const attribute = current === null ? 'start-url' : 'refresh-url';
-    const url = current === null ? config.startUrl : config.refreshUrl;
-    const body: Record<string, unknown> = current === null ? {} : { currentClientSecret: current };
+    const attribute = !current ? 'start-url' : 'refresh-url';
+    const url = !current ? config.startUrl : config.refreshUrl;
+    const body: Record<string, unknown> = !current ? {} : { currentClientSecret: current };
     if (config.workflowId) body.workflow = { id: config.workflowId };
 
     const outer = this.#controller.signal;

@@ -24,9 +24,36 @@ test("README.md's host snippets are the tested examples (else: npm run docs)", (
 
 test('docs/hosts.md has a section and a tested snippet for every host', () => {
   const sections = [...doc.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
-  assert.deepEqual(sections, ['Script tag: static sites and CMS pages', 'Vue 3', 'Svelte 5', 'Angular', 'Plain JavaScript', 'React 19, Preact, Solid (types)', 'Editors']);
+  assert.deepEqual(sections, [
+    'Script tag: static sites and CMS pages',
+    "Vue's global build (no bundler)",
+    'Vue 3',
+    'Svelte 5',
+    'Angular',
+    'Plain JavaScript',
+    'React 19',
+    'Preact 10',
+    'htmx 2',
+    'Turbo 8 Drive',
+    'Alpine 3',
+    'JSX typings (React 19, Preact, Solid)',
+    'Editors',
+  ]);
   const sources = [...doc.matchAll(/<!-- snippet (\S+) -->/g)].map((m) => m[1]);
-  for (const source of ['test/fixtures/cms-snippet.html#cms', 'test/browser/hosts/vue.test.ts#vue-component', 'test/browser/hosts/SveltePanel.svelte#svelte', 'test/browser/hosts/angular.test.ts#angular-component', 'test/browser/hosts/plain-js.test.ts#plain-js']) {
+  for (const source of [
+    'test/fixtures/cms-snippet.html#cms',
+    'test/fixtures/vue-global.html#vue-global-app',
+    'test/browser/hosts/vue.test.ts#vue-component',
+    'test/browser/hosts/SveltePanel.svelte#svelte',
+    'test/browser/hosts/angular.test.ts#angular-component',
+    'test/browser/hosts/plain-js.test.ts#plain-js',
+    'test/browser/hosts/react.test.ts#react-component',
+    'test/browser/hosts/react.test.ts#react-ssr',
+    'test/browser/hosts/preact.test.ts#preact-component',
+    'test/browser/hosts/htmx.test.ts#htmx-morph',
+    'test/fixtures/turbo/a.html#turbo-a',
+    'test/browser/hosts/alpine.test.ts#alpine',
+  ]) {
     assert.ok(sources.includes(source), `${source} is not shown`);
   }
 });

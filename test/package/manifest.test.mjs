@@ -77,6 +77,9 @@ test('the manifest lists the attributes, slots and parts of the contract', () =>
       'api-url',
       'domain-key',
       'upload-url',
+      'client-tool-events',
+      'widget-action-events',
+      'options',
     ],
   );
   const apiFetch = element.members.find((/** @type {any} */ m) => m.name === 'apiFetch');
@@ -90,9 +93,11 @@ test('the manifest lists every ChatKit event under its dotted name and its dashe
   const events = new Map(element.events.map((/** @type {any} */ e) => [e.name, e.type?.text]));
   assert.equal(events.get('managed-chatkit-statechange'), 'CustomEvent<StateChangeDetail>');
   assert.equal(events.get('managed-chatkit-error'), 'CustomEvent<ManagedChatKitErrorDetail>');
+  assert.equal(events.get('managed-chatkit-client-tool'), 'CustomEvent<ClientToolDetail>');
+  assert.equal(events.get('managed-chatkit-widget-action'), 'CustomEvent<WidgetActionDetail>');
   const chatkit = [...events.keys()].filter((name) => name.startsWith('chatkit.'));
   assert.equal(chatkit.length, 13);
   for (const name of chatkit) assert.equal(events.get(name.replaceAll('.', '-')), events.get(name), `${name} has no dashed twin of the same type`);
   assert.equal(events.get('chatkit-thread-change'), 'CustomEvent<{ threadId: string | null }>');
-  assert.equal(element.events.length, 2 + 13 * 2);
+  assert.equal(element.events.length, 4 + 13 * 2);
 });

@@ -47,6 +47,7 @@ test('the tarball holds the entry points and no test or config files', () => {
     'custom-elements.json',
     'dist/managed-chatkit.js',
     'dist/managed-chatkit.bundle.js',
+    'dist/managed-chatkit.classic.js',
     'dist/types/index.d.ts',
     'dist/types/vue.d.ts',
     'dist/types/svelte.d.ts',
@@ -79,7 +80,7 @@ test('Are The Types Wrong finds no problem for ESM consumers (node16 from ESM, b
   const problems = report.analysis.problems.filter((/** @type {any} */ p) => p.resolutionKind !== 'node10' && p.resolutionKind !== 'node16-cjs');
   assert.deepEqual(problems, []);
   const entrypoints = Object.keys(report.analysis.entrypoints);
-  assert.deepEqual(entrypoints.filter((e) => !e.endsWith('.json')), ['.', './bundle', './server', './server/agents', './vue', './svelte', './jsx']);
+  assert.deepEqual(entrypoints.filter((e) => !e.endsWith('.json')), ['.', './bundle', './classic', './server', './server/agents', './vue', './svelte', './jsx']);
 });
 
 test('a fresh project installs the tarball, runs managed-chatkit/server in Node and type-checks every entry', { timeout: 240_000 }, () => {

@@ -65,3 +65,25 @@ export const liveDoubles = () => doubles()?.instances.size ?? 0;
 
 /** Waits for the framework's DOM work and Lit's update to settle. */
 export const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Loads `src` in a fresh iframe (a page of its own: its own `customElements`, scripts and globals). */
+export function loadPage(src: string): Promise<HTMLIFrameElement> {
+  const frame = document.createElement('iframe');
+  frame.style.cssText = 'width: 800px; height: 700px; border: 0';
+  document.body.append(frame);
+  return new Promise((resolve, reject) => {
+    frame.addEventListener('load', () => resolve(frame), { once: true });
+    frame.addEventListener('error', reject, { once: true });
+    frame.src = src;
+  });
+}
+
+/** What the counters of a host suite read in a page: script tags, live doubles, `<openai-chatkit>` elements left. */
+export function pageCounts(page: Window) {
+  const registry = (page as unknown as { chatkitDouble?: { instances: Set<unknown> } }).chatkitDouble;
+  return {
+    scripts: page.document.querySelectorAll('script[src*="chatkit-double.js"]').length,
+    doubles: registry?.instances.size ?? 0,
+    leftover: [...page.document.querySelectorAll('managed-chatkit')].filter((el) => el.shadowRoot?.querySelector('openai-chatkit')).length,
+  };
+}
