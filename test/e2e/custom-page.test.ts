@@ -1,37 +1,29 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemo, type RunningDemo } from '../fixtures/demo-harness.js';
 
 /**
  * `npm run demo`'s "your own server" page (demo/custom.html) in Debian's Chromium, offline: the ChatKit double talks
  * the ChatKit protocol to `createChatKitHandler`, which runs an Agents SDK agent on the fake model and keeps the
  * thread in SQLite (a temporary file here, `.chatkit/demo.db` in the demo).
  */
-let server: ViteDevServer;
+let demo: RunningDemo;
 let browser: Browser;
 let base = '';
 let directory = '';
 
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'managed-chatkit-demo-'));
-  process.env.MANAGED_CHATKIT_DEMO = 'offline';
   process.env.MANAGED_CHATKIT_DEMO_DB = join(directory, 'demo.db');
-  server = await createServer({ mode: 'demo', logLevel: 'warn', server: { port: 0, host: '127.0.0.1' } });
-  await server.listen();
-  const address = server.httpServer!.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  demo = await startDemo();
+  ({ browser, base } = demo);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await demo?.close();
   delete process.env.MANAGED_CHATKIT_DEMO_DB;
   if (directory) await rm(directory, { recursive: true, force: true });
 });

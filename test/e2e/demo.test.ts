@@ -1,27 +1,19 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemo, type RunningDemo } from '../fixtures/demo-harness.js';
 
 /** `npm run demo` in offline mode, driven end to end in Debian's Chromium. */
-let server: ViteDevServer;
+let demo: RunningDemo;
 let browser: Browser;
 let base = '';
 
 beforeAll(async () => {
-  process.env.MANAGED_CHATKIT_DEMO = 'offline';
-  server = await createServer({ mode: 'demo', logLevel: 'warn', server: { port: 0, host: '127.0.0.1' } });
-  await server.listen();
-  const address = server.httpServer!.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  demo = await startDemo();
+  ({ browser, base } = demo);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await demo?.close();
 });
 
 async function open(path: string): Promise<Page> {
