@@ -1,5 +1,3 @@
-import { ManagedChatKitError } from './errors.js';
-
 /**
  * Which origins `<managed-chatkit>` may load its script from (`script`) and send ChatKit's requests to (`connect`:
  * `api-url`, `upload-url`).
@@ -11,33 +9,18 @@ import { ManagedChatKitError } from './errors.js';
  * `<meta>` in `<head>`, which markup in the body cannot place (the HTML parser keeps a `<meta>` in the body where it is).
  * No localhost exception: what passes on a developer's machine is what passes in production.
  */
-export type UrlKind = 'script' | 'connect';
+import { ManagedChatKitError } from './errors.js';
+import { configuredOrigins, PROPERTY, toOrigin, type UrlKind } from './allowed-origins.js';
+import { CHATKIT_CDN_ORIGIN, pageNonce } from './script-tag.js';
 
-/** ChatKit's CDN: the one origin besides the page's that `script-src` may load from by default. */
-export const CHATKIT_CDN_ORIGIN = 'https://cdn.platform.openai.com';
+export { CHATKIT_CDN_ORIGIN };
+
+export { getAllowedOrigins, setAllowedOrigins, type UrlKind } from './allowed-origins.js';
+
+
 
 /** `<meta name>` in `<head>` listing extra origins (space-separated), per kind. */
 export const ALLOWLIST_META = { script: 'managed-chatkit-script-src', connect: 'managed-chatkit-connect-src' } as const;
-
-/** The JavaScript property, per kind (for messages). */
-const PROPERTY = { script: 'allowedScriptOrigins', connect: 'allowedConnectOrigins' } as const;
-
-/** Lists set from JavaScript; `null` until set (the `<meta>` is read then). */
-const configured: Record<UrlKind, readonly string[] | null> = { script: null, connect: null };
-
-/** The origins set from JavaScript for `kind`, or `null` when none were set. */
-export function getAllowedOrigins(kind: UrlKind): readonly string[] | null {
-  return configured[kind];
-}
-
-/**
- * Sets the origins allowed for `kind` from JavaScript (`null` or `undefined` goes back to reading the `<meta>`). Once
- * set, the `<meta>` is not read: a page that sets the list from code cannot be widened by markup at all.
- * Throws a `TypeError` for an entry that is not an http(s) origin such as `https://chat.example.com`.
- */
-export function setAllowedOrigins(kind: UrlKind, origins: Iterable<string> | null | undefined): void {
-  configured[kind] = origins == null ? null : Object.freeze([...origins].map((entry) => toOrigin(entry, `ManagedChatKit.${PROPERTY[kind]}`, TypeError)));
-}
 
 /**
  * Resolves `value` against the document (`base`) and returns it when its origin is allowed for `kind` on a page of
@@ -88,7 +71,7 @@ export function isAllowedScriptUrl(href: string): boolean {
  * from rendered content into `<head>` (React 19 does) can widen the list.
  */
 function allowedOrigins(kind: UrlKind): readonly string[] {
-  const list = configured[kind];
+  const list = configuredOrigins[kind];
   if (list) return list;
   const nonce = pageNonce();
   const origins: string[] = [];
@@ -97,27 +80,6 @@ function allowedOrigins(kind: UrlKind): readonly string[] {
     for (const entry of meta.content.split(/\s+/).filter(Boolean)) origins.push(toOrigin(entry, `<meta name="${ALLOWLIST_META[kind]}">`, refusal));
   }
   return origins;
-}
-
-/** The nonce of the page's own scripts, if it has any (read through the property: browsers hide the attribute). */
-export function pageNonce(): string | undefined {
-  for (const script of document.scripts) if (script.nonce) return script.nonce;
-  return undefined;
-}
-
-/** `entry` as an origin (`https://host[:port]`); anything with a path, or not http(s), is refused. */
-function toOrigin(entry: string, where: string, error: (message: string) => Error): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(entry);
-  } catch {
-    // reported below
-  }
-  // An origin's href is the origin and "/": a path, query, hash or user name makes it differ.
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.href !== `${url.origin}/`) {
-    throw error(`${where}: "${entry}" is not an origin. Give origins only, such as https://chat.example.com (no path).`);
-  }
-  return url.origin;
 }
 
 function refusal(message: string): ManagedChatKitError {

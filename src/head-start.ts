@@ -1,0 +1,62 @@
+import { configuredOrigins } from './allowed-origins.js';
+import { preconnect } from './preconnect.js';
+import { CHATKIT_TAG, DEFAULT_SCRIPT_SRC, isPlainlyAllowedScript, pageNonce, startScriptTag, trustedTypesRefused } from './script-tag.js';
+import { sendSessionRequest, sessionConfigOf, type SessionRequest } from './session-request.js';
+import type { ManagedChatKit } from './managed-chatkit.js';
+
+/** What the first stage started for an element while the rest of its code was still on its way. */
+export interface HeadStart {
+  /** Hosted mode: the start request, adopted by the session client (or aborted). */
+  session?: SessionRequest;
+}
+
+const CREDENTIALS = ['same-origin', 'include', 'omit'];
+
+/**
+ * Starts, as the element connects, the requests its configuration plainly asks for: ChatKit's script from the CDN, the
+ * session's start request (hosted mode) or a preconnect to `api-url` (your own ChatKit server). Anything unusual —
+ * a launcher or lazy element not yet wanted, a Turbo preview, a `script-src` on an origin only a `<meta>` allows (or
+ * none), options that are not valid JSON, an invalid setting — starts nothing here: the full element checks it and
+ * reports what is wrong, before any request leaves.
+ */
+export function headStart(element: ManagedChatKit): HeadStart | undefined {
+  const { credentials, timeout, loading, options } = element;
+  if ((element.launcher && !element.open) || loading !== 'eager' || document.documentElement.hasAttribute('data-turbo-preview')) return;
+  if (!CREDENTIALS.includes(credentials) || !(timeout > 0 && timeout < Infinity)) return;
+  let script: string;
+  try {
+    script = new URL(element.scriptSrc || DEFAULT_SCRIPT_SRC, document.baseURI).href;
+    if (!isPlainlyAllowedScript(script)) return;
+  } catch {
+    return;
+  }
+  // Your own ChatKit server, from attributes only, on an origin plainly allowed: its `api` then comes from them.
+  const custom = !!(element.apiUrl || element.domainKey || element.uploadUrl);
+  if (options?.api || (custom && (!element.apiUrl || !element.domainKey || element.startUrl || element.refreshUrl || element.workflowId))) return;
+  for (const text of [element.getAttribute('options'), element.querySelector(':scope > script[type="application/json"]')?.textContent]) {
+    if (text == null) continue;
+    try {
+      if ('api' in Object(JSON.parse(text))) return;
+    } catch {
+      return;
+    }
+  }
+  let api: URL | undefined;
+  try {
+    api = custom ? new URL(element.apiUrl!, document.baseURI) : undefined;
+    const upload = element.uploadUrl && new URL(element.uploadUrl, document.baseURI);
+    if ((api && !isPlainlyAllowedConnect(api)) || (upload && !isPlainlyAllowedConnect(upload))) return;
+  } catch {
+    return;
+  }
+  // Enforced Trusted Types without our policy: the full element reports it.
+  if (!customElements.get(CHATKIT_TAG) && !trustedTypesRefused()) startScriptTag(script, element.nonce || pageNonce());
+  if (!api) return { session: sendSessionRequest(sessionConfigOf(element), null) };
+  preconnect(api, credentials === 'include');
+  return {};
+}
+
+/** `api-url` or `upload-url` on the page's origin, or on one the page's code allowed. */
+function isPlainlyAllowedConnect({ protocol, origin }: URL): boolean {
+  return /^https?:$/.test(protocol) && (origin === self.origin || !!configuredOrigins.connect?.includes(origin));
+}
