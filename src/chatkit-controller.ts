@@ -1,10 +1,11 @@
 import type { ChatKitOptions, OpenAIChatKit } from '@openai/chatkit';
 import { customApi, resolveBackend, type Backend } from './backend.js';
 import { buildChatKitOptions, parseOptionsAttribute, parseOptionsJson } from './chatkit-options.js';
-import { CHATKIT_EVENTS, forwardChatKitEvent } from './chatkit-events.js';
+import { CHATKIT_EVENTS } from './chatkit-events.js';
 import { clientToolViaEvent, widgetActionViaEvent } from './client-events.js';
 import { ColorScheme } from './color-scheme.js';
 import { ElementView } from './element-view.js';
+import { forwardChatKitEvent } from './forward-event.js';
 import { ManagedChatKitError, type ManagedChatKitErrorDetail } from './errors.js';
 import type { HeadStart } from './head-start.js';
 import type { Launcher as LauncherView } from './launcher.js';

@@ -1,6 +1,4 @@
-import { configuredOrigins } from './allowed-origins.js';
-import { preconnect } from './preconnect.js';
-import { CHATKIT_TAG, DEFAULT_SCRIPT_SRC, isPlainlyAllowedScript, pageNonce, startScriptTag, trustedTypesRefused } from './script-tag.js';
+import { CHATKIT_TAG, DEFAULT_SCRIPT_SRC, isPlainlyAllowed, pageNonce, startScriptTag, trustedTypesRefused } from './script-tag.js';
 import { sendSessionRequest, sessionConfigOf, type SessionRequest } from './session-request.js';
 import type { ManagedChatKit } from './managed-chatkit.js';
 
@@ -10,23 +8,22 @@ export interface HeadStart {
   session?: SessionRequest;
 }
 
-const CREDENTIALS = ['same-origin', 'include', 'omit'];
-
 /**
  * Starts, as the element connects, the requests its configuration plainly asks for: ChatKit's script from the CDN, the
- * session's start request (hosted mode) or a preconnect to `api-url` (your own ChatKit server). Anything unusual —
+ * session's start request (hosted mode). Anything unusual —
  * a launcher or lazy element not yet wanted, a Turbo preview, a `script-src` on an origin only a `<meta>` allows (or
  * none), options that are not valid JSON, an invalid setting — starts nothing here: the full element checks it and
  * reports what is wrong, before any request leaves.
  */
 export function headStart(element: ManagedChatKit): HeadStart | undefined {
-  const { credentials, timeout, loading, options } = element;
+  const { timeout, loading, options } = element;
   if ((element.launcher && !element.open) || loading !== 'eager' || document.documentElement.hasAttribute('data-turbo-preview')) return;
-  if (!CREDENTIALS.includes(credentials) || !(timeout > 0 && timeout < Infinity)) return;
-  let script: string;
+  // (An invalid `credentials` makes fetch refuse before anything is sent.)
+  if (!(timeout > 0 && timeout < Infinity)) return;
+  let script: URL;
   try {
-    script = new URL(element.scriptSrc || DEFAULT_SCRIPT_SRC, document.baseURI).href;
-    if (!isPlainlyAllowedScript(script)) return;
+    script = new URL(element.scriptSrc || DEFAULT_SCRIPT_SRC, document.baseURI);
+    if (!isPlainlyAllowed(script, 'script')) return;
   } catch {
     return;
   }
@@ -45,18 +42,12 @@ export function headStart(element: ManagedChatKit): HeadStart | undefined {
   try {
     api = custom ? new URL(element.apiUrl!, document.baseURI) : undefined;
     const upload = element.uploadUrl && new URL(element.uploadUrl, document.baseURI);
-    if ((api && !isPlainlyAllowedConnect(api)) || (upload && !isPlainlyAllowedConnect(upload))) return;
+    if ((api && !isPlainlyAllowed(api, 'connect')) || (upload && !isPlainlyAllowed(upload, 'connect'))) return;
   } catch {
     return;
   }
   // Enforced Trusted Types without our policy: the full element reports it.
-  if (!customElements.get(CHATKIT_TAG) && !trustedTypesRefused()) startScriptTag(script, element.nonce || pageNonce());
-  if (!api) return { session: sendSessionRequest(sessionConfigOf(element), null) };
-  preconnect(api, credentials === 'include');
-  return {};
-}
-
-/** `api-url` or `upload-url` on the page's origin, or on one the page's code allowed. */
-function isPlainlyAllowedConnect({ protocol, origin }: URL): boolean {
-  return /^https?:$/.test(protocol) && (origin === self.origin || !!configuredOrigins.connect?.includes(origin));
+  if (!customElements.get(CHATKIT_TAG) && !trustedTypesRefused()) startScriptTag(script.href, element.nonce || pageNonce());
+  // Custom mode: the rest of the element preconnects to api-url (cross-origin only), a moment later.
+  return api ? {} : { session: sendSessionRequest(sessionConfigOf(element), null) };
 }

@@ -69,6 +69,9 @@ const ATTRIBUTES = new Map(
     .map(([property]) => [attributeName(property), property]),
 );
 
+/** ChatKit's methods the element offers (typed in the `ManagedChatKit` interface below). */
+const CHATKIT_METHODS = ['focusComposer', 'setThreadId', 'sendUserMessage', 'setComposerValue', 'fetchUpdates', 'sendCustomAction', 'showHistory', 'hideHistory'] as const satisfies readonly ChatKitMethod[];
+
 /** The rest of the element: fetched as it first connects, in parallel with ChatKit's script and the session request. */
 const loadController = () => import('./chatkit-controller.js');
 /** The launcher's button and panel (src/launcher.ts) once fetched: elements with `launcher` fetch it before updating. */
@@ -315,8 +318,7 @@ export class ManagedChatKit extends HTMLElement {
       this.#pendingTeardown = undefined;
       if (this.isConnected) return;
       this.#fresh = false;
-      this.#headStart?.session?.abort();
-      this.#headStart = undefined;
+      this.#dropHeadStart();
       // The rest of the element may still be on its way: it tears down (rejecting queued calls) as it arrives.
       this.#controllerLoad?.then((controller) => this.isConnected || controller.teardown(), () => {});
     });
@@ -382,8 +384,7 @@ export class ManagedChatKit extends HTMLElement {
 
   /** The element's own code could not be fetched (a deploy that removed the file, a network failure): say so. */
   #failToLoad(error: unknown): void {
-    this.#headStart?.session?.abort();
-    this.#headStart = undefined;
+    this.#dropHeadStart();
     const message = `<managed-chatkit> could not load the rest of its code (${error instanceof Error ? error.message : String(error)}). Serve all of managed-chatkit's dist files from one folder, then retry().`;
     this.#loadFailed = true;
     const alert = document.createElement('p');
@@ -395,6 +396,12 @@ export class ManagedChatKit extends HTMLElement {
     if (this.dispatchEvent(new CustomEvent('managed-chatkit-error', { detail: { phase: 'script', message, retryable: true }, bubbles: true, composed: true, cancelable: true }))) {
       console.warn(message);
     }
+  }
+
+  /** Aborts a session request the rest of the element will not adopt. */
+  #dropHeadStart(): void {
+    this.#headStart?.session?.abort();
+    this.#headStart = undefined;
   }
 
   #writeState(): void {
@@ -431,40 +438,39 @@ export class ManagedChatKit extends HTMLElement {
     this.open = !this.open;
   }
 
-  /** ChatKit's `focusComposer`, queued until ChatKit is ready. */
-  focusComposer(...args: Parameters<OpenAIChatKit['focusComposer']>): Promise<void> {
-    return this.#call('focusComposer', args);
-  }
-  /** ChatKit's `setThreadId`, queued until ChatKit is ready. */
-  setThreadId(...args: Parameters<OpenAIChatKit['setThreadId']>): Promise<void> {
-    return this.#call('setThreadId', args);
-  }
-  /** ChatKit's `sendUserMessage`, queued until ChatKit is ready. */
-  sendUserMessage(...args: Parameters<OpenAIChatKit['sendUserMessage']>): Promise<void> {
-    return this.#call('sendUserMessage', args);
-  }
-  /** ChatKit's `setComposerValue`, queued until ChatKit is ready. */
-  setComposerValue(...args: Parameters<OpenAIChatKit['setComposerValue']>): Promise<void> {
-    return this.#call('setComposerValue', args);
-  }
-  /** ChatKit's `fetchUpdates`, queued until ChatKit is ready. */
-  fetchUpdates(...args: Parameters<OpenAIChatKit['fetchUpdates']>): Promise<void> {
-    return this.#call('fetchUpdates', args);
-  }
-  /** ChatKit's `sendCustomAction`, queued until ChatKit is ready. */
-  sendCustomAction(...args: Parameters<OpenAIChatKit['sendCustomAction']>): Promise<void> {
-    return this.#call('sendCustomAction', args);
-  }
-  /** ChatKit's `showHistory`, queued until ChatKit is ready. */
-  showHistory(...args: Parameters<OpenAIChatKit['showHistory']>): Promise<void> {
-    return this.#call('showHistory', args);
-  }
-  /** ChatKit's `hideHistory`, queued until ChatKit is ready. */
-  hideHistory(...args: Parameters<OpenAIChatKit['hideHistory']>): Promise<void> {
-    return this.#call('hideHistory', args);
-  }
-
   #call<M extends ChatKitMethod>(method: M, args: Parameters<OpenAIChatKit[M]>): Promise<void> {
     return this.#loadController().then((controller) => controller.call(method, args));
   }
+
+  static {
+    // ChatKit's own methods (typed below), each queued until ChatKit is ready and resolved once it ran.
+    for (const method of CHATKIT_METHODS) {
+      Object.defineProperty(this.prototype, method, {
+        configurable: true,
+        writable: true,
+        value(this: ManagedChatKit, ...args: Parameters<OpenAIChatKit[typeof method]>) {
+          return this.#call(method, args);
+        },
+      });
+    }
+  }
+}
+
+export interface ManagedChatKit {
+  /** ChatKit's `focusComposer`, queued until ChatKit is ready. */
+  focusComposer(...args: Parameters<OpenAIChatKit['focusComposer']>): Promise<void>;
+  /** ChatKit's `setThreadId`, queued until ChatKit is ready. */
+  setThreadId(...args: Parameters<OpenAIChatKit['setThreadId']>): Promise<void>;
+  /** ChatKit's `sendUserMessage`, queued until ChatKit is ready. */
+  sendUserMessage(...args: Parameters<OpenAIChatKit['sendUserMessage']>): Promise<void>;
+  /** ChatKit's `setComposerValue`, queued until ChatKit is ready. */
+  setComposerValue(...args: Parameters<OpenAIChatKit['setComposerValue']>): Promise<void>;
+  /** ChatKit's `fetchUpdates`, queued until ChatKit is ready. */
+  fetchUpdates(...args: Parameters<OpenAIChatKit['fetchUpdates']>): Promise<void>;
+  /** ChatKit's `sendCustomAction`, queued until ChatKit is ready. */
+  sendCustomAction(...args: Parameters<OpenAIChatKit['sendCustomAction']>): Promise<void>;
+  /** ChatKit's `showHistory`, queued until ChatKit is ready. */
+  showHistory(...args: Parameters<OpenAIChatKit['showHistory']>): Promise<void>;
+  /** ChatKit's `hideHistory`, queued until ChatKit is ready. */
+  hideHistory(...args: Parameters<OpenAIChatKit['hideHistory']>): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { ManagedChatKitError } from './errors.js';
-import { CHATKIT_TAG, forgetScriptTag, setScriptUrlCheck, startScriptTag, TRUSTED_TYPES_POLICY, type ScriptFailure, type ScriptTag } from './script-tag.js';
+import { CHATKIT_TAG, scriptTags, setScriptUrlCheck, startScriptTag, TRUSTED_TYPES_POLICY, type ScriptFailure, type ScriptTag } from './script-tag.js';
 import { checkUrl, isAllowedScriptUrl } from './url-policy.js';
 
 export { CHATKIT_TAG, DEFAULT_SCRIPT_SRC, pageNonce, TRUSTED_TYPES_POLICY } from './script-tag.js';
@@ -100,6 +100,14 @@ function scriptError({ kind, message }: ScriptFailure, url: URL): ManagedChatKit
       ? `The ChatKit script ${url.href} threw while starting: ${message}. Check that script-src points at chatkit.js.`
       : `The ChatKit script failed to load from ${url.href} (script-src). Check the URL, the network, and that the Content-Security-Policy allows it.`,
   );
+}
+
+/** Forgets the tag for `href` and removes it, so the next attempt starts afresh. */
+function forgetScriptTag(href: string, tag: ScriptTag): void {
+  if (scriptTags.get(href) !== tag) return;
+  scriptTags.delete(href);
+  tag.dispose();
+  tag.script.remove();
 }
 
 function truncate(text: string, max: number): string {

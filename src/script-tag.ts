@@ -1,4 +1,4 @@
-import { configuredOrigins } from './allowed-origins.js';
+import { configuredOrigins, type UrlKind } from './allowed-origins.js';
 
 /** ChatKit's official CDN script. */
 export const DEFAULT_SCRIPT_SRC = 'https://cdn.platform.openai.com/deployments/chatkit/chatkit.js';
@@ -32,17 +32,20 @@ export const scriptTags = new Map<string, ScriptTag>();
 export const CHATKIT_CDN_ORIGIN = new URL(DEFAULT_SCRIPT_SRC).origin;
 
 /**
- * Whether `href` (absolute) may plainly be ChatKit's script: http(s) on ChatKit's CDN, the page's origin, or an origin
- * the page's code allowed. The rest of the URL policy (src/url-policy.ts: the `<meta>` allowlist, its error messages)
- * comes with the rest of the element and replaces this check as it loads.
+ * Whether `url` is plainly allowed for `kind` (src/url-policy.ts says why there is a policy): http(s) on the page's
+ * origin, ChatKit's CDN (script only), or an origin the page's code allowed. The rest of the URL policy — the `<meta>`
+ * allowlist, the error messages — comes with the rest of the element.
  */
-export function isPlainlyAllowedScript(href: string): boolean {
-  const { protocol, origin } = new URL(href);
-  return /^https?:$/.test(protocol) && (origin === self.origin || origin === CHATKIT_CDN_ORIGIN || !!configuredOrigins.script?.includes(origin));
+export function isPlainlyAllowed(url: URL, kind: UrlKind): boolean {
+  const { protocol, origin } = url;
+  return /^https?:$/.test(protocol) && (origin === self.origin || (kind === 'script' && origin === CHATKIT_CDN_ORIGIN) || !!configuredOrigins[kind]?.includes(origin));
 }
 
-/** Which URLs may become ChatKit's script — checked before a tag gets the page's nonce, and by the Trusted Types policy. */
-let isAllowed = isPlainlyAllowedScript;
+/**
+ * Which URLs may become ChatKit's script — checked before a tag gets the page's nonce, and by the Trusted Types policy.
+ * The URL policy replaces it as the rest of the element loads.
+ */
+let isAllowed = (href: string): boolean => isPlainlyAllowed(new URL(href), 'script');
 
 /** Installs the URL policy's check (src/script-loader.ts does, as it loads). */
 export function setScriptUrlCheck(check: (href: string) => boolean): void {
@@ -98,14 +101,6 @@ export function startScriptTag(href: string, nonce: string | undefined): ScriptT
   return tag;
 }
 
-/** Forgets the tag for `href` and removes it, so the next attempt starts afresh. */
-export function forgetScriptTag(href: string, tag: ScriptTag): void {
-  if (scriptTags.get(href) !== tag) return;
-  scriptTags.delete(href);
-  tag.dispose();
-  tag.script.remove();
-}
-
 /** The nonce of the page's own scripts, if it has any (read through the property: browsers hide the attribute). */
 export function pageNonce(): string | undefined {
   for (const script of document.scripts) if (script.nonce) return script.nonce;
@@ -113,14 +108,18 @@ export function pageNonce(): string | undefined {
 }
 
 function createScript(href: string, nonce: string | undefined): HTMLScriptElement {
-  // The nonce goes only onto a URL the policy allows.
-  if (!isAllowed(href)) throw new TypeError(`${href} is not an allowed ChatKit script URL`);
   const script = document.createElement('script');
   script.async = true;
+  script.src = trustedScriptUrl(href) as string; // throws for a URL the policy refuses: before the nonce is set
   if (nonce) script.nonce = nonce;
-  script.src = trustedScriptUrl(href) as string;
   script.dataset.managedChatkit = '';
   return script;
+}
+
+/** `href`, when the policy allows it as ChatKit's script; else a `TypeError`. */
+function check(href: string): string {
+  if (!isAllowed(href)) throw new TypeError(`${TRUSTED_TYPES_POLICY}: ${href} is not an allowed ChatKit script URL`);
+  return href;
 }
 
 let policy: { createScriptURL(input: string): unknown } | null | undefined;
@@ -140,14 +139,12 @@ export function trustedTypesRefused(): boolean {
  * `script-src`: it throws for any URL the URL policy refuses, whoever asks.
  */
 export function trustedScriptUrl(href: string | null): unknown {
+  if (href !== null) check(href);
   if (policy === undefined) {
     try {
       policy =
         (globalThis as { trustedTypes?: { createPolicy(name: string, rules: { createScriptURL(input: string): string }): typeof policy } }).trustedTypes?.createPolicy(TRUSTED_TYPES_POLICY, {
-          createScriptURL(input) {
-            if (!isAllowed(input)) throw new TypeError(`${TRUSTED_TYPES_POLICY}: ${input} is not an allowed ChatKit script URL`);
-            return input;
-          },
+          createScriptURL: check, // the same check, whoever asks
         }) ?? null;
     } catch {
       policy = null; // a second copy on the page, or a CSP that does not list the policy: fall back to a string
