@@ -2,22 +2,19 @@ import type { ChatKitOptions, OpenAIChatKit } from '@openai/chatkit';
 import { customApi, resolveBackend, type Backend } from './backend.js';
 import { buildChatKitOptions, parseOptionsAttribute, parseOptionsJson } from './chatkit-options.js';
 import { CHATKIT_EVENTS } from './chatkit-events.js';
-import { clientToolViaEvent, widgetActionViaEvent } from './client-events.js';
-import { ColorScheme } from './color-scheme.js';
 import { ElementView } from './element-view.js';
 import { forwardChatKitEvent } from './forward-event.js';
 import { ManagedChatKitError, type ManagedChatKitErrorDetail } from './errors.js';
 import type { HeadStart } from './head-start.js';
 import type { Launcher as LauncherView } from './launcher.js';
 import { Launcher, loadLauncher, type ManagedChatKit, type ManagedChatKitState, type StateChangeDetail } from './managed-chatkit.js';
-import { whenNearViewport } from './near-viewport.js';
 import { StableOptions } from './options-equality.js';
 import { ReadinessWatchdog } from './readiness-watchdog.js';
-import { CHATKIT_TAG, DEFAULT_SCRIPT_SRC, loadChatKit, pageNonce, preconnect, resolveScriptUrl } from './script-loader.js';
+import { load, loaded, need, NeedsChunks, withChunks } from './on-demand.js';
+import { CHATKIT_TAG, DEFAULT_SCRIPT_SRC, loadChatKit, pageNonce, preconnect } from './script-loader.js';
 import { SessionClient } from './session-client.js';
 import { DEFAULT_START_URL, sessionConfigOf } from './session-request.js';
-import { ThreadStore } from './thread-store.js';
-import { inTurboPreview, whenPreviewEnds } from './turbo-preview.js';
+import { checkUrl, scriptSrcName } from './url-check.js';
 
 /** ChatKit's methods that `<managed-chatkit>` proxies, queued until ChatKit is ready. */
 export type ChatKitMethod =
@@ -87,11 +84,8 @@ export class ChatKitController {
   /** Option content last sent to ChatKit, with stable function wrappers. */
   readonly #sentOptions = new StableOptions();
   readonly #warned = new Set<string>();
-  readonly #colorScheme = new ColorScheme(() => {
-    if (this.#host.theme !== 'auto') return;
-    this.#optionsDirty = true;
-    this.#host.requestUpdate();
-  });
+  /** `theme="auto"`: follows `prefers-color-scheme` while connected (its chunk fetched with the options). */
+  #colorScheme: import('./color-scheme.js').ColorScheme | null = null;
   readonly #session: SessionClient;
 
   constructor(host: ManagedChatKit) {
@@ -146,7 +140,7 @@ export class ChatKitController {
       host.requestUpdate('options');
     });
     this.#jsonObserver.observe(host, { childList: true, subtree: true, characterData: true });
-    this.#colorScheme.start();
+    this.#colorScheme?.start();
     this.#startWhenWanted(early);
   }
 
@@ -155,7 +149,7 @@ export class ChatKitController {
     this.#run++;
     this.#jsonObserver?.disconnect();
     this.#jsonObserver = null;
-    this.#colorScheme.stop();
+    this.#colorScheme?.stop();
     this.#stopWatching?.();
     this.#stopWatching = null;
     this.#loadAbort?.abort();
@@ -204,25 +198,40 @@ export class ChatKitController {
     this.#stopWatching?.();
     this.#stopWatching = null;
     if (host.launcher && !host.open) return this.#setState('idle');
-    if (inTurboPreview()) {
+    if (document.documentElement.hasAttribute('data-turbo-preview')) {
       // Turbo's cached preview is replaced by the fresh page in a moment: no script, no session for it.
       this.#setState('idle');
-      this.#stopWatching = whenPreviewEnds(() => {
-        this.#stopWatching = null;
-        // The preview's own element is replaced by then (its teardown may still be pending): only a live one starts.
-        if (host.isConnected) this.#startWhenWanted();
-      });
+      this.#watch('turboPreview', () =>
+        loaded.turboPreview!.whenPreviewEnds(() => {
+          this.#stopWatching = null;
+          // The preview's own element is replaced by then (its teardown may still be pending): only a live one starts.
+          if (host.isConnected) this.#startWhenWanted();
+        }),
+      );
       return;
     }
     if (host.loading === 'lazy' && !host.launcher) {
       this.#setState('idle');
-      this.#stopWatching = whenNearViewport(host, () => {
-        this.#stopWatching = null;
-        this.#begin();
-      });
+      this.#watch('nearViewport', () =>
+        loaded.nearViewport!.whenNearViewport(host, () => {
+          this.#stopWatching = null;
+          this.#begin();
+        }),
+      );
       return;
     }
     this.#begin(early);
+  }
+
+  /** Starts watching (`watch` returns how to stop) once the chunk that knows how has arrived — unless the run moved on. */
+  #watch(chunk: 'turboPreview' | 'nearViewport', watch: () => () => void): void {
+    const run = this.#run;
+    load([chunk]).then(
+      () => {
+        if (run === this.#run && this.#host.isConnected && this.#state === 'idle') this.#stopWatching = watch();
+      },
+      (error: unknown) => this.#fail(ManagedChatKitError.from(error, 'script')),
+    );
   }
 
   /** One attempt: check the configuration, fetch a secret and the script in parallel, then mount ChatKit. */
@@ -234,7 +243,8 @@ export class ChatKitController {
     const abort = (this.#loadAbort = new AbortController());
     this.#setState('loading');
     try {
-      const scriptUrl = this.#checkConfig();
+      const scriptUrl = await withChunks(() => this.#checkConfig());
+      if (run !== this.#run) return early?.session?.abort();
       // Every attempt starts without a ChatKit: its first ask takes this answer. Custom mode warms its server instead.
       if (this.#backend.mode === 'hosted') this.#session.prefetch(early?.session);
       else {
@@ -265,7 +275,8 @@ export class ChatKitController {
       throw new ManagedChatKitError('config', `loading="${host.loading}" is not one of eager, lazy.`, { retryable: false });
     }
     this.#buildOptions(); // throws on a bad JSON child or theme
-    return resolveScriptUrl(host.scriptSrc || DEFAULT_SCRIPT_SRC);
+    const src = host.scriptSrc || DEFAULT_SCRIPT_SRC;
+    return checkUrl('script', src, scriptSrcName(src));
   }
 
   /** The complete option set, `api` included; decides `#backend` (throws a `config` error for a mix that cannot work). */
@@ -278,6 +289,19 @@ export class ChatKitController {
     const staleAttribute = host.options !== undefined && /^\[object \w+\]$/.test(attributeText?.trim() ?? '');
     const optionsAttribute = attributeText === null || staleAttribute ? undefined : parseOptionsAttribute(attributeText);
     const attachments = (host.options?.composer?.attachments?.enabled ?? optionsAttribute?.composer?.attachments?.enabled ?? json?.composer?.attachments?.enabled) === true;
+    // What these settings need beyond the default embed is fetched first (see src/on-demand.ts).
+    if (host.locale || json?.locale || optionsAttribute?.locale || host.options?.locale) need('locale');
+    if (this.#persisting) need('threadStore');
+    if (host.clientToolEvents || host.widgetActionEvents) need('clientEvents');
+    if (host.theme === 'auto') {
+      need('colorScheme');
+      this.#colorScheme ??= new loaded.colorScheme!.ColorScheme(() => {
+        if (this.#host.theme !== 'auto') return;
+        this.#optionsDirty = true;
+        this.#host.requestUpdate();
+      });
+      if (host.isConnected) this.#colorScheme.start();
+    }
     const { apiUrl, domainKey, uploadUrl, startUrl, refreshUrl, workflowId } = host;
     const backend = resolveBackend({
       apiUrl,
@@ -296,7 +320,8 @@ export class ChatKitController {
       options: host.options,
       attributes: host,
       thread: this.#threadId ?? this.#threadStore()?.read(),
-      prefersDark: this.#colorScheme.dark,
+      prefersDark: !!this.#colorScheme?.dark,
+      nearestLocale: loaded.locale?.nearestSupportedLocale,
       api: backend.mode === 'hosted' ? this.#hostedApi : customApi(backend, host.apiFetch ?? backend.fetch ?? this.#apiFetch),
       warn: this.#warnOnce,
     });
@@ -345,12 +370,24 @@ export class ChatKitController {
       const changed = this.#sentOptions.next(options);
       if (changed) chatkit.setOptions(changed);
     } catch (error) {
+      if (error instanceof NeedsChunks) {
+        // A setting that needs a chunk of its own: fetch it, then apply the options again.
+        load(error.names).then(
+          () => {
+            this.#optionsDirty = true;
+            this.#host.requestUpdate();
+          },
+          (failure: unknown) => this.#fail(ManagedChatKitError.from(failure, 'script')),
+        );
+        return;
+      }
       this.#fail(ManagedChatKitError.from(error, 'config'));
     }
   }
 
-  readonly #clientToolViaEvent = (call: Parameters<ReturnType<typeof clientToolViaEvent>>[0]) => clientToolViaEvent(this.#host)(call);
-  readonly #widgetActionViaEvent = (...args: Parameters<ReturnType<typeof widgetActionViaEvent>>) => widgetActionViaEvent(this.#host)(...args);
+  // Fetched with the options whenever `client-tool-events` or `widget-action-events` is set (see #buildOptions).
+  readonly #clientToolViaEvent: NonNullable<ChatKitOptions['onClientTool']> = (call) => loaded.clientEvents!.clientToolViaEvent(this.#host)(call);
+  readonly #widgetActionViaEvent: NonNullable<NonNullable<ChatKitOptions['widgets']>['onAction']> = (action, item) => loaded.clientEvents!.widgetActionViaEvent(this.#host)(action, item);
 
   /** Hosted mode's `api`: one object for the element's life, so every `setOptions` hands ChatKit the same function. */
   readonly #hostedApi = {
@@ -411,11 +448,18 @@ export class ChatKitController {
     forwardChatKitEvent(this.#host, event);
   };
 
-  #threadStore(): ThreadStore | null {
-    const { persistThread, startUrl } = this.#host;
-    if (persistThread === null || persistThread === 'false') return null;
+  /** `persist-thread` is on. */
+  get #persisting(): boolean {
+    const { persistThread } = this.#host;
+    return persistThread !== null && persistThread !== 'false';
+  }
+
+  /** Where `persist-thread` keeps the thread (its chunk is fetched with the options), or `null` when it is off. */
+  #threadStore(): import('./thread-store.js').ThreadStore | null {
+    const store = loaded.threadStore;
+    if (!this.#persisting || !store) return null;
     const backend = this.#backend;
-    return new ThreadStore(ThreadStore.keyFor(persistThread, backend.mode === 'custom' ? backend.url : (startUrl ?? DEFAULT_START_URL)));
+    return new store.ThreadStore(store.ThreadStore.keyFor(this.#host.persistThread!, backend.mode === 'custom' ? backend.url : (this.#host.startUrl ?? DEFAULT_START_URL)));
   }
 
   readonly #warnOnce = (message: string): void => {
@@ -489,7 +533,8 @@ export class ChatKitController {
 
   readonly #warmUp = (): void => {
     try {
-      preconnect(resolveScriptUrl(this.#host.scriptSrc || DEFAULT_SCRIPT_SRC));
+      const src = this.#host.scriptSrc || DEFAULT_SCRIPT_SRC;
+      preconnect(checkUrl('script', src, scriptSrcName(src)));
       this.#buildOptions();
       this.#preconnectApi();
     } catch {

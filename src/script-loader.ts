@@ -1,23 +1,9 @@
 import { ManagedChatKitError } from './errors.js';
-import { CHATKIT_TAG, scriptTags, setScriptUrlCheck, startScriptTag, TRUSTED_TYPES_POLICY, type ScriptFailure, type ScriptTag } from './script-tag.js';
-import { checkUrl, isAllowedScriptUrl } from './url-policy.js';
+import { CHATKIT_TAG, scriptTags, startScriptTag, TRUSTED_TYPES_POLICY, type ScriptFailure, type ScriptTag } from './script-tag.js';
 
 export { CHATKIT_TAG, DEFAULT_SCRIPT_SRC, pageNonce, TRUSTED_TYPES_POLICY } from './script-tag.js';
 export { preconnect } from './preconnect.js';
 export { trustedScriptUrl } from './script-tag.js';
-
-// From now on the tag's nonce check and the Trusted Types policy apply the whole URL policy, not just ChatKit's CDN.
-setScriptUrlCheck(isAllowedScriptUrl);
-
-/**
- * Resolves `src` against the document and checks it against the URL policy (src/url-policy.ts): ChatKit's CDN, the
- * page's own origin, or an origin the page allows from its own code (`ManagedChatKit.allowedScriptOrigins` or
- * `<meta name="managed-chatkit-script-src">` in `<head>`). Anything else — another origin named only by the attribute,
- * `javascript:`, `data:` — is a `config` error, and such a URL is never inserted nor given the nonce.
- */
-export function resolveScriptUrl(src: string, base: string = document.baseURI, page: string = self.origin ?? location.href): URL {
-  return checkUrl('script', src, `script-src "${truncate(src, 80)}"`, page, base);
-}
 
 export interface LoadOptions {
   /** CSP nonce for the injected tag. */
@@ -110,6 +96,3 @@ function forgetScriptTag(href: string, tag: ScriptTag): void {
   tag.script.remove();
 }
 
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
-}

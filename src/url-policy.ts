@@ -11,7 +11,8 @@
  */
 import { ManagedChatKitError } from './errors.js';
 import { configuredOrigins, PROPERTY, toOrigin, type UrlKind } from './allowed-origins.js';
-import { CHATKIT_CDN_ORIGIN, pageNonce } from './script-tag.js';
+import { CHATKIT_CDN_ORIGIN, pageNonce, setScriptUrlCheck } from './script-tag.js';
+import { scriptSrcName } from './url-check.js';
 
 export { CHATKIT_CDN_ORIGIN };
 
@@ -56,6 +57,16 @@ export function checkUrl(kind: UrlKind, value: string, name: string, page: strin
   );
 }
 
+/**
+ * Resolves `src` against the document and checks it against the URL policy: ChatKit's CDN, the page's own origin, or
+ * an origin the page allows from its own code (`ManagedChatKit.allowedScriptOrigins` or
+ * `<meta name="managed-chatkit-script-src">` in `<head>`). Anything else — another origin named only by the attribute,
+ * `javascript:`, `data:` — is a `config` error, and such a URL is never inserted nor given the nonce.
+ */
+export function resolveScriptUrl(src: string, base: string = document.baseURI, page: string = self.origin ?? location.href): URL {
+  return checkUrl('script', src, scriptSrcName(src), page, base);
+}
+
 /** Whether `href` may be loaded as ChatKit's script on this page (the Trusted Types policy's check). */
 export function isAllowedScriptUrl(href: string): boolean {
   try {
@@ -85,3 +96,6 @@ function allowedOrigins(kind: UrlKind): readonly string[] {
 function refusal(message: string): ManagedChatKitError {
   return new ManagedChatKitError('config', message, { retryable: false });
 }
+
+// From now on the script tag's check and the Trusted Types policy apply the whole policy, `<meta>` allowlist included.
+setScriptUrlCheck(isAllowedScriptUrl);
