@@ -12,8 +12,8 @@ import { StableOptions } from './options-equality.js';
 import { ReadinessWatchdog } from './readiness-watchdog.js';
 import { load, loaded, need, NeedsChunks, withChunks } from './on-demand.js';
 import { CHATKIT_TAG, DEFAULT_SCRIPT_SRC, loadChatKit, pageNonce, preconnect } from './script-loader.js';
-import { SessionClient } from './session-client.js';
-import { DEFAULT_START_URL, sessionConfigOf } from './session-request.js';
+import type { SessionClient } from './session-client.js';
+import { DEFAULT_START_URL, sendSessionRequest, sessionConfigOf } from './session-request.js';
 import { checkUrl, scriptSrcName } from './url-check.js';
 
 /** ChatKit's methods that `<managed-chatkit>` proxies, queued until ChatKit is ready. */
@@ -86,15 +86,12 @@ export class ChatKitController {
   readonly #warned = new Set<string>();
   /** `theme="auto"`: follows `prefers-color-scheme` while connected (its chunk fetched with the options). */
   #colorScheme: import('./color-scheme.js').ColorScheme | null = null;
-  readonly #session: SessionClient;
+  /** Hosted mode's session client: its chunk is fetched by the first hosted attempt (custom mode never needs it). */
+  #session: SessionClient | null = null;
 
   constructor(host: ManagedChatKit) {
     this.#host = host;
     this.#view = new ElementView(host.shadowRoot!, () => host.retry());
-    this.#session = new SessionClient(
-      () => sessionConfigOf(host),
-      (error) => this.#fail(error),
-    );
   }
 
   get state(): ManagedChatKitState {
@@ -154,7 +151,7 @@ export class ChatKitController {
     this.#stopWatching = null;
     this.#loadAbort?.abort();
     this.#loadAbort = null;
-    this.#session.abort();
+    this.#session?.abort();
     this.#unmountChatKit();
     this.#rejectQueue('<managed-chatkit> was removed from the page before ChatKit was ready');
   }
@@ -167,7 +164,7 @@ export class ChatKitController {
 
   /** Drops ChatKit and any session request, and starts a fresh attempt. */
   #rebuild(): void {
-    this.#session.abort();
+    this.#session?.abort();
     this.#unmountChatKit();
     this.#begin();
   }
@@ -246,12 +243,22 @@ export class ChatKitController {
       const scriptUrl = await withChunks(() => this.#checkConfig());
       if (run !== this.#run) return early?.session?.abort();
       // Every attempt starts without a ChatKit: its first ask takes this answer. Custom mode warms its server instead.
-      if (this.#backend.mode === 'hosted') this.#session.prefetch(early?.session);
-      else {
+      let session: Promise<void> | undefined;
+      if (this.#backend.mode === 'hosted') {
+        // The start request leaves now (or left as the element connected); the session client adopts it once in.
+        const started = early?.session ?? sendSessionRequest(sessionConfigOf(host), null);
+        session = this.#sessionClient().then(
+          (client) => client.prefetch(started),
+          (error: unknown) => {
+            started.abort();
+            throw error;
+          },
+        );
+      } else {
         early?.session?.abort();
         this.#preconnectApi();
       }
-      await loadChatKit(scriptUrl, { nonce: host.nonce || pageNonce(), timeout: host.timeout, signal: abort.signal });
+      await Promise.all([loadChatKit(scriptUrl, { nonce: host.nonce || pageNonce(), timeout: host.timeout, signal: abort.signal }), session]);
       if (host.launcher) await loadLauncher(); // ChatKit goes straight into the panel: moving its frame would reload it
       if (run !== this.#run) return;
       this.#mountChatKit();
@@ -260,6 +267,15 @@ export class ChatKitController {
       if (run !== this.#run || abort.signal.aborted) return;
       this.#fail(ManagedChatKitError.from(error, 'script'));
     }
+  }
+
+  /** Hosted mode's session client, once its chunk is in. */
+  async #sessionClient(): Promise<SessionClient> {
+    await load(['session']);
+    return (this.#session ??= new loaded.session!.SessionClient(
+      () => sessionConfigOf(this.#host),
+      (error) => this.#fail(error),
+    ));
   }
 
   /** Validates everything that can be wrong before any request; throws a `config` error naming the attribute. */
@@ -393,7 +409,7 @@ export class ChatKitController {
   readonly #hostedApi = {
     getClientSecret: async (current: string | null): Promise<string> => {
       const run = this.#run;
-      const secret = await this.#watchdog.hold(this.#session.getClientSecret(current));
+      const secret = await this.#watchdog.hold(this.#session!.getClientSecret(current));
       // A secret that arrives after a session failure means ChatKit recovered by itself.
       if (run === this.#run && this.#state === 'error' && this.#error?.phase === 'session' && this.#ready) {
         this.#error = null; // `error` is documented as null outside the error state

@@ -3,6 +3,8 @@
  * uses it: the default embed carries none of them.
  */
 const chunks = {
+  /** Hosted mode (Agent Builder workflows): the session client that answers ChatKit's `getClientSecret`. */
+  session: () => import('./session-client.js'),
   /** `locale`: the table of locales ChatKit supports. */
   locale: () => import('./locale.js'),
   /** `persist-thread`. */

@@ -48,6 +48,7 @@ describe('<managed-chatkit> pasted into a CMS page', () => {
     expect(fetched.filter((path) => path.endsWith('.js') || path.endsWith('.ts')).sort()).to.deep.equal([
       '/dist/managed-chatkit.chatkit-controller.js',
       '/dist/managed-chatkit.js',
+      '/dist/managed-chatkit.session-client.js', // hosted mode only
       '/script/0/chatkit-double.js',
     ]);
     // Two stages: the session request and ChatKit's script left before the rest of the element had arrived.
