@@ -3,6 +3,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { fakeChatKitServer } from './test/fixtures/fake-chatkit-server.mjs';
 import { fakeSessionMiddleware } from './test/fixtures/fake-session-middleware.mjs';
 import { cspPagesMiddleware } from './test/fixtures/csp-pages.mjs';
+import { chunkFaultsMiddleware } from './test/fixtures/chunk-faults.mjs';
 import { svelteCompiler } from './test/fixtures/svelte-plugin.mjs';
 import { reactBundle } from './test/fixtures/react-plugin.mjs';
 
@@ -13,7 +14,7 @@ export default {
   files: ['test/browser/**/*.test.ts'],
   nodeResolve: { browser: true, exportConditions: process.env.LIT_DEV ? ['development'] : [] },
   plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), svelteCompiler(), reactBundle()],
-  middleware: [fakeSessionMiddleware, fakeChatKitServer, cspPagesMiddleware],
+  middleware: [fakeSessionMiddleware, fakeChatKitServer, cspPagesMiddleware, chunkFaultsMiddleware],
   concurrency: 1,
   testFramework: { config: { timeout: 15000 } },
   browserStartTimeout: 60000,

@@ -258,8 +258,8 @@ export class ManagedChatKit extends HTMLElement {
   #controllerLoad: Promise<ChatKitController> | null = null;
   /** Teardown waiting for the end of the task that disconnected the element: a reconnect (a move) cancels it. */
   #pendingTeardown: ReturnType<typeof setTimeout> | undefined;
-  /** The rest of the element could not be fetched: `state` is `error` until retry() fetches it. */
-  #loadFailed = false;
+  /** The rest of the element could not be fetched: `state` stays `error` (only a reload can fetch it again). */
+  #loadError: ManagedChatKitErrorDetail | null = null;
 
   constructor() {
     super();
@@ -275,12 +275,12 @@ export class ManagedChatKit extends HTMLElement {
 
   /** Lifecycle state: `idle` (waiting for lazy/launcher intent), `loading`, `ready` or `error`. */
   get state(): ManagedChatKitState {
-    return this.#controller?.state ?? (this.#loadFailed ? 'error' : 'idle');
+    return this.#controller?.state ?? (this.#loadError ? 'error' : 'idle');
   }
 
   /** The last failure while `state` is `error`, else `null`. */
   get error(): ManagedChatKitErrorDetail | null {
-    return this.#controller?.error ?? null;
+    return this.#controller ? this.#controller.error : this.#loadError;
   }
 
   /** The inner `<openai-chatkit>` element, or `null` before it exists. */
@@ -376,7 +376,6 @@ export class ManagedChatKit extends HTMLElement {
     return (this.#controllerLoad ??= loadController().then(
       ({ ChatKitController }) => (this.#controller = new ChatKitController(this)),
       (error: unknown) => {
-        this.#controllerLoad = null; // retry() fetches it again
         throw error;
       },
     ));
@@ -385,15 +384,16 @@ export class ManagedChatKit extends HTMLElement {
   /** The element's own code could not be fetched (a deploy that removed the file, a network failure): say so. */
   #failToLoad(error: unknown): void {
     this.#dropHeadStart();
-    const message = `<managed-chatkit> could not load the rest of its code (${error instanceof Error ? error.message : String(error)}). Serve all of managed-chatkit's dist files from one folder, then retry().`;
-    this.#loadFailed = true;
+    const message = `<managed-chatkit> could not load the rest of its code (${error instanceof Error ? error.message : String(error)}). Serve all of managed-chatkit's dist files from one folder, then reload the page.`;
+    // Not retryable: browsers remember a module that failed to load for the page's lifetime.
+    const detail = (this.#loadError = { phase: 'script', message, retryable: false });
     const alert = document.createElement('p');
     alert.setAttribute('role', 'alert');
     alert.setAttribute('part', 'error');
     alert.textContent = message;
     this.shadowRoot!.replaceChildren(alert);
     this.#writeState();
-    if (this.dispatchEvent(new CustomEvent('managed-chatkit-error', { detail: { phase: 'script', message, retryable: true }, bubbles: true, composed: true, cancelable: true }))) {
+    if (this.dispatchEvent(new CustomEvent('managed-chatkit-error', { detail, bubbles: true, composed: true, cancelable: true }))) {
       console.warn(message);
     }
   }
@@ -414,13 +414,7 @@ export class ManagedChatKit extends HTMLElement {
    * stuck in `loading`; does nothing while `idle` or `ready`.
    */
   retry(): void {
-    if (this.#controller) this.#controller.retry();
-    else if (this.isConnected && this.#loadFailed) {
-      this.#loadFailed = false;
-      this.shadowRoot!.replaceChildren();
-      this.#fresh = true;
-      this.requestUpdate();
-    }
+    this.#controller?.retry();
   }
 
   /** Opens the launcher panel (loading ChatKit on first open). */

@@ -1,0 +1,53 @@
+/**
+ * The two-stage boot as shipped: test/fixtures/two-stage.html loads the built dist/managed-chatkit.js (run
+ * `npm run build` first; npm test does), which fetches its second stage, dist/managed-chatkit.chatkit-controller.js,
+ * from the same folder. test/fixtures/chunk-faults.mjs makes that fetch fail on demand.
+ */
+import { expect } from '@open-wc/testing';
+import type { ManagedChatKitErrorDetail } from '../../src/errors.js';
+import type { ManagedChatKit } from '../../src/managed-chatkit.js';
+import { until } from './helpers.js';
+
+const frames: HTMLIFrameElement[] = [];
+
+async function openPage(): Promise<{ win: Window & typeof globalThis; element: ManagedChatKit; errors: ManagedChatKitErrorDetail[] }> {
+  // Events fired before the frame's load event are missed here: the element's `error` tells what happened first.
+  const frame = document.createElement('iframe');
+  frames.push(frame);
+  const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+  frame.src = '/test/fixtures/two-stage.html';
+  document.body.append(frame);
+  await loaded;
+  const win = frame.contentWindow as Window & typeof globalThis;
+  const errors: ManagedChatKitErrorDetail[] = [];
+  win.document.addEventListener('managed-chatkit-error', (event) => {
+    event.preventDefault();
+    errors.push((event as CustomEvent<ManagedChatKitErrorDetail>).detail);
+  });
+  return { win, element: win.document.querySelector('managed-chatkit') as ManagedChatKit, errors };
+}
+
+describe('two-stage boot (built files)', () => {
+  afterEach(async () => {
+    frames.splice(0).forEach((frame) => frame.remove());
+    await fetch('/chunk-faults', { method: 'DELETE' });
+  });
+
+  it('the second stage cannot be fetched: a visible script error naming the fix, not retryable (the browser remembers a module that failed)', async () => {
+    await fetch('/chunk-faults/managed-chatkit.chatkit-controller.js?status=503&times=1', { method: 'PUT' });
+    const { element, errors } = await openPage();
+    await until(() => element.getAttribute('state') === 'error', 'state="error"');
+    expect(element.state).to.equal('error');
+    const error = element.error!;
+    expect(error).to.include({ phase: 'script', retryable: false });
+    expect(error.message).to.include('could not load the rest of its code').and.include('dist files').and.include('reload the page');
+    const alert = element.shadowRoot!.querySelector('[role="alert"]');
+    expect(alert?.getAttribute('part')).to.equal('error');
+    expect(alert?.textContent).to.equal(error.message);
+    element.retry(); // does nothing: the same import would fail again
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(element.state).to.equal('error');
+    expect(errors, 'no second report').to.deep.equal([]);
+
+  });
+});
