@@ -1,7 +1,7 @@
 /**
- * The two-stage boot as shipped: test/fixtures/two-stage.html loads the built dist/managed-chatkit.js (run
- * `npm run build` first; npm test does), which fetches its second stage, dist/managed-chatkit.chatkit-controller.js,
- * from the same folder. test/fixtures/chunk-faults.mjs makes that fetch fail on demand.
+ * The two-stage boot as shipped: test/fixtures/two-stage.html loads the built managed-chatkit.js (run `npm run build`
+ * first; npm test does) from /faulty-dist/, a copy of dist/ served by test/fixtures/chunk-faults.mjs, whose files can
+ * be made to fail; the first stage fetches its second, managed-chatkit.chatkit-controller.js, from the same folder.
  */
 import { expect } from '@open-wc/testing';
 import type { ManagedChatKitErrorDetail } from '../../src/errors.js';
@@ -30,11 +30,11 @@ async function openPage(): Promise<{ win: Window & typeof globalThis; element: M
 describe('two-stage boot (built files)', () => {
   afterEach(async () => {
     frames.splice(0).forEach((frame) => frame.remove());
-    await fetch('/chunk-faults', { method: 'DELETE' });
+    await fetch('/faulty-dist', { method: 'DELETE' });
   });
 
   it('the second stage cannot be fetched: a visible script error naming the fix, not retryable (the browser remembers a module that failed)', async () => {
-    await fetch('/chunk-faults/managed-chatkit.chatkit-controller.js?status=503&times=1', { method: 'PUT' });
+    await fetch('/faulty-dist/managed-chatkit.chatkit-controller.js?status=503&times=1', { method: 'PUT' });
     const { element, errors } = await openPage();
     await until(() => element.getAttribute('state') === 'error', 'state="error"');
     expect(element.state).to.equal('error');
