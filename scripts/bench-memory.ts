@@ -325,17 +325,38 @@ export function memoryRows(result: CycleResult): string[][] {
   ]);
 }
 
+/** Blink's template names shortened to the container and the first Blink type it holds: `Backing<…MediaQueryList…>`. */
+function shortKind(kind: string): string {
+  const open = kind.indexOf('<');
+  if (open < 0) return kind;
+  const held = /blink::((?!Heap|Hash|KeyValue|VectorBacked)\w+)/.exec(kind.slice(open));
+  return `${kind.slice(0, open)}<${held ? `…${held[1]}…` : '…'}>`;
+}
+
 /** The growth by bucket, and the kinds that grew most among "everything else". */
 function whereItWent(growth: HeapComposition): string {
   const top = [...growth.restByKind]
     .filter(([, size]) => size >= 2048)
     .sort((a, b) => b[1] - a[1])
     .slice(0, 3)
-    .map(([kind, size]) => `${kind} ${signedKb(size)}`);
+    .map(([kind, size]) => `${shortKind(kind)} ${signedKb(size)}`);
   return (
     `compiled code ${signedKb(growth.code)} (V8 optimising hot functions), Resource Timing entries ${signedKb(growth.resourceTiming)} (the browser keeps a page's first 250), ` +
     `everything else ${signedKb(growth.rest)}${top.length ? ` (most: ${top.join(', ')})` : ''}`
   );
+}
+
+/**
+ * Warm-up or leak, from the growth per cycle over the extra cycles: settled below {@link SETTLED_BYTES_PER_CYCLE};
+ * still warming up when compiled code is most of it and everything else is below the threshold per cycle.
+ */
+function verdict(perCycle: number, growth: HeapComposition | null, cycles: number): string {
+  if (Math.abs(perCycle) < SETTLED_BYTES_PER_CYCLE) return 'the growth has stopped: warm-up, not a leak';
+  const restPerCycle = growth ? (growth.rest + growth.resourceTiming) / cycles : Infinity;
+  if (growth && growth.code > growth.rest && restPerCycle < SETTLED_BYTES_PER_CYCLE) {
+    return `still growing, but it is compiled code (V8 still optimising: warm-up); everything else ${signed(Math.round(restPerCycle))} B per cycle`;
+  }
+  return `still growing: look for a leak${growth ? ` (everything but compiled code ${signed(Math.round(restPerCycle))} B per cycle)` : ''}`;
 }
 
 /** What a run says: growth between the first and the last count, where it went, and whether it stopped. */
@@ -354,7 +375,7 @@ export function memoryLines(result: CycleResult, skippedExtra: string): string[]
   if (extra) {
     const later = (extra.heapUsed - last.heapUsed) / (extra.cycles - last.cycles);
     lines.push(
-      `${last.cycles} → ${extra.cycles} cycles: heap ${signedKb(extra.heapUsed - last.heapUsed)} (${signed(Math.round(later))} B per cycle), DOM nodes ${signed(extra.nodes - last.nodes)}, JS listeners ${signed(extra.jsEventListeners - last.jsEventListeners)} — ${Math.abs(later) < SETTLED_BYTES_PER_CYCLE ? 'the growth has stopped: warm-up, not a leak' : 'still growing: look for a leak'}` +
+      `${last.cycles} → ${extra.cycles} cycles: heap ${signedKb(extra.heapUsed - last.heapUsed)} (${signed(Math.round(later))} B per cycle), DOM nodes ${signed(extra.nodes - last.nodes)}, JS listeners ${signed(extra.jsEventListeners - last.jsEventListeners)} — ${verdict(later, result.laterGrowth, extra.cycles - last.cycles)}` +
         (result.laterGrowth ? `; snapshots: ${whereItWent(result.laterGrowth)}.` : '.'),
     );
   } else lines.push(`${last.cycles} → more cycles: skipped, ${skippedExtra}.`);
