@@ -28,11 +28,11 @@
  *   BENCH_BUNDLE=path/to/bundle.js npm run bench -- --no-write   # measure another build of the element
  */
 import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve as resolvePath, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';
@@ -305,27 +305,37 @@ interface OurFile {
   gzip: number;
 }
 
+/** Our code by URL path; `undefined` for a path that is not one of our files. */
+type OurCode = (path: string) => OurFile | undefined;
+
 /**
- * Our code, by URL path: the bundle as `/managed-chatkit.bundle.js` and every `.js` file of its folder by name, so the
- * chunks it imports with a relative `import('./<name>.js')` resolve next to it, as they would on a CDN.
+ * Our code: the bundle as `/managed-chatkit.bundle.js`, and every `.js` file of its folder (and below) under the same
+ * path, so the chunks it imports with a relative `import('./<name>.js')` resolve next to it, as they would on a CDN.
+ * Files are read on first request and kept, with their gzip size.
  */
-function ourCode(bundlePath: string): Map<string, OurFile> {
-  const file = (path: string): OurFile => {
-    const body = readFileSync(path);
+function ourCode(bundlePath: string): OurCode {
+  const folder = resolvePath(dirname(bundlePath));
+  const read = (file: string): OurFile => {
+    const body = readFileSync(file);
     return { body, gzip: gzipSync(body, { level: 9 }).length };
   };
-  const folder = dirname(bundlePath);
-  const files = new Map<string, OurFile>();
-  for (const name of readdirSync(folder)) if (name.endsWith('.js')) files.set(`/${name}`, file(join(folder, name)));
-  files.set(BUNDLE_PATH, file(bundlePath));
-  return files;
+  const files = new Map<string, OurFile>([[BUNDLE_PATH, read(bundlePath)]]);
+  return (path) => {
+    let file = files.get(path);
+    if (file) return file;
+    const onDisk = resolvePath(folder, `.${path}`);
+    if (!path.endsWith('.js') || path.startsWith('/r/') || !onDisk.startsWith(folder + sep) || !existsSync(onDisk)) return undefined;
+    file = read(onDisk);
+    files.set(path, file);
+    return file;
+  };
 }
 
-async function startServer(code: Map<string, OurFile>, double: string) {
+async function startServer(code: OurCode, double: string) {
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const ours = req.method === 'GET' ? code.get(url.pathname) : undefined;
+      const ours = req.method === 'GET' ? code(url.pathname) : undefined;
       if (ours) return send(res, 200, 'text/javascript; charset=utf-8', ours.body);
       const match = /^\/r\/(\w+)\/((\w+)\.html|chatkit\.js|start|refresh|api)$/.exec(url.pathname);
       const run = match ? runs.get(match[1]) : undefined;
@@ -434,7 +444,7 @@ interface Phases {
 }
 
 /** One page load: waits until the double holds a secret and reads the in-page marks. */
-async function measure(browser: Browser, origin: string, code: Map<string, OurFile>, pageName: string, setting: Setting): Promise<Sample> {
+async function measure(browser: Browser, origin: string, code: OurCode, pageName: string, setting: Setting): Promise<Sample> {
   const { context, page, run } = await open(browser, origin, pageName, setting);
   const custom = pageName === 'custom';
   try {
@@ -452,13 +462,13 @@ async function measure(browser: Browser, origin: string, code: Map<string, OurFi
       // No named helper functions in here: tsx's esbuild would wrap them in a `__name` call the page does not have.
       let start: PerformanceResourceTiming | undefined;
       let script: PerformanceResourceTiming | undefined;
-      // Our files are the .js files served at the root (the bundle and its chunks); ChatKit's is under /r/<id>/.
+      // Our files are the .js files outside /r/<id>/ (the bundle and its chunks); ChatKit's script is inside.
       const ours: Array<{ path: string; startTime: number }> = [];
       for (const e of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) {
         const path = new URL(e.name).pathname;
         if (path.endsWith('/start') || path.endsWith('/api')) start ??= e;
         if (path.endsWith('/chatkit.js')) script ??= e;
-        if (/^\/[^/]+\.js$/.test(path)) ours.push({ path, startTime: e.startTime });
+        if (path.endsWith('.js') && !path.startsWith('/r/')) ours.push({ path, startTime: e.startTime });
       }
       return {
         t0,
@@ -478,7 +488,7 @@ async function measure(browser: Browser, origin: string, code: Map<string, OurFi
         },
       };
     });
-    const before = marks.ours.filter((file) => file.startTime < marks.startSent).map((file) => code.get(file.path));
+    const before = marks.ours.filter((file) => file.startTime < marks.startSent).map((file) => code(file.path));
     const onWire: CodeOnWire = {
       paths: marks.ours.map((file) => file.path),
       fetched: marks.ours.length,
@@ -537,7 +547,7 @@ interface LatencyRow extends Setting {
   code: CodeOnWire;
 }
 
-async function latency(browser: Browser, origin: string, code: Map<string, OurFile>): Promise<LatencyRow[]> {
+async function latency(browser: Browser, origin: string, code: OurCode): Promise<LatencyRow[]> {
   // Warm the browser process (first context, first page) so the first measured load is not an outlier.
   for (const pattern of PATTERNS) await measure(browser, origin, code, pattern.name, { s: 50, t: 50, i: 0 });
   const plan = [...PAIRS, ...BOOTS].flatMap((setting) =>
@@ -828,7 +838,7 @@ async function main(): Promise<number> {
       'Requests (counted at the server)',
       checkTable.text,
       '',
-      `Memory: <managed-chatkit> connected until ready, then disconnected, repeatedly — one element reused, then a fresh element per cycle (fewer cycles) (S = T = 0; after forced GC; each in a Chromium of its own over a bare CDP pipe)`,
+      `Memory: <managed-chatkit> connected until ready, then disconnected, repeatedly — one element reused, then a fresh element per cycle (S = T = 0; after forced GC; each in a Chromium of its own over a bare CDP pipe)`,
       memoryTable.text,
       ...memoryText,
       '',
