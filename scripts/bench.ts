@@ -32,7 +32,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { dirname, join, resolve as resolvePath, sep } from 'node:path';
+import { basename, dirname, join, resolve as resolvePath, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';
@@ -41,7 +41,8 @@ import { CYCLES_BODY, MEMORY_HEADERS, connectCycles, memoryLines, memoryRows, ty
 import { benchServer } from './bench-server.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const DIST_BUNDLE = join(ROOT, 'dist', 'managed-chatkit.bundle.js');
+/** The element's first stage, the file a page loads (it imports its chunks from the same folder). */
+const DIST_BUNDLE = join(ROOT, 'dist', 'managed-chatkit.js');
 /** BENCH_BUNDLE=path measures another build of the element (e.g. a patched copy) instead of dist/. */
 const BUNDLE = process.env.BENCH_BUNDLE ?? DIST_BUNDLE;
 const DOUBLE = join(ROOT, 'test', 'fixtures', 'chatkit-double.ts');
@@ -167,7 +168,8 @@ async function drain(req: IncomingMessage): Promise<void> {
 
 /** Attributes every `<managed-chatkit>` on a bench page gets (URLs relative to `/r/<id>/`). */
 const ELEMENT_ATTRS = 'script-src="chatkit.js" start-url="start" refresh-url="refresh" style="height:600px"';
-const BUNDLE_PATH = '/managed-chatkit.bundle.js';
+/** Served under its own file name, so its chunks' relative imports of it reach the same module. */
+const BUNDLE_PATH = `/${basename(BUNDLE)}`;
 const BUNDLE_TAG = `<script type="module" src="${BUNDLE_PATH}"></script>`;
 
 /** Records when `<openai-chatkit>` gets defined (for the phase breakdown; one promise callback, nothing else). */
@@ -309,7 +311,7 @@ interface OurFile {
 type OurCode = (path: string) => OurFile | undefined;
 
 /**
- * Our code: the bundle as `/managed-chatkit.bundle.js`, and every `.js` file of its folder (and below) under the same
+ * Our code: the bundle under its own name (`/managed-chatkit.js`), and every `.js` file of its folder (and below) under the same
  * path, so the chunks it imports with a relative `import('./<name>.js')` resolve next to it, as they would on a CDN.
  * Files are read on first request and kept, with their gzip size.
  */
@@ -687,7 +689,7 @@ function table(headers: string[], rows: string[][], align: Array<'l' | 'r'>): { 
 
 async function main(): Promise<number> {
   if (BUNDLE === DIST_BUNDLE && !existsSync(BUNDLE)) {
-    console.error('bench: dist/managed-chatkit.bundle.js is missing — running npm run build');
+    console.error('bench: dist/managed-chatkit.js is missing — running npm run build');
     execSync('npm run build', { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
   }
   const code = ourCode(BUNDLE);
@@ -894,7 +896,7 @@ function markdownReport(parts: { loadsText: string; load: string; custom: string
 
 Measured with \`npm run bench\` (scripts/bench.ts) on ${parts.machine}; ${parts.load}; the whole run took
 ${parts.seconds.toFixed(0)} s.
-Everything is local: a node:http server on 127.0.0.1 serves the pages, \`dist/managed-chatkit.bundle.js\` and every
+Everything is local: a node:http server on 127.0.0.1 serves the pages, \`dist/managed-chatkit.js\` (the first stage) and every
 other \`.js\` file of \`dist/\` next to it (the chunks the bundle imports with relative \`import('./….js')\`), a ChatKit
 stand-in (test/fixtures/chatkit-double.ts) answered after **S** ms — a slow CDN — and a session endpoint whose
 \`POST /start\` answers \`{"client_secret": "…"}\` after **T** ms. Real ChatKit also needs time after its script has
