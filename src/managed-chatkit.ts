@@ -23,7 +23,10 @@ export const DEFAULT_TIMEOUT = 15_000;
 const enum Kind {
   String,
   Number,
+  /** Present or absent. */
   Boolean,
+  /** A boolean written back to its attribute, for `:host([open])` styles and the page's own CSS. */
+  Reflected,
   PropertyOnly,
 }
 
@@ -51,15 +54,13 @@ const PROPERTIES: Record<string, [Kind, unknown]> = {
   initialThread: [Kind.String, null],
   persistThread: [Kind.String, null],
   loading: [Kind.String, 'eager'],
-  launcher: [Kind.Boolean, false],
-  open: [Kind.Boolean, false],
+  launcher: [Kind.Reflected, false],
+  open: [Kind.Reflected, false],
   options: [Kind.PropertyOnly, undefined],
   clientToolEvents: [Kind.Boolean, false],
   widgetActionEvents: [Kind.Boolean, false],
   sessionHeaders: [Kind.PropertyOnly, undefined],
 };
-/** Properties written back to their attribute, for `:host([open])` styles and the page's own CSS. */
-const REFLECTED = ['launcher', 'open'];
 
 const attributeName = (property: string): string => property.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 /** Attribute → property, for each observed attribute. */
@@ -68,9 +69,6 @@ const ATTRIBUTES = new Map(
     .filter(([, [kind]]) => kind !== Kind.PropertyOnly)
     .map(([property]) => [attributeName(property), property]),
 );
-
-/** ChatKit's methods the element offers (typed in the `ManagedChatKit` interface below). */
-const CHATKIT_METHODS = ['focusComposer', 'setThreadId', 'sendUserMessage', 'setComposerValue', 'fetchUpdates', 'sendCustomAction', 'showHistory', 'hideHistory'] as const satisfies readonly ChatKitMethod[];
 
 /** The rest of the element: fetched as it first connects, in parallel with ChatKit's script and the session request. */
 const loadController = () => import('./chatkit-controller.js');
@@ -155,7 +153,7 @@ export class ManagedChatKit extends HTMLElement {
           const old = this.#values[name];
           if (Object.is(old, value)) return;
           this.#values[name] = value;
-          if (kind === Kind.Boolean && REFLECTED.includes(name)) this.toggleAttribute(attributeName(name), !!value);
+          if (kind === Kind.Reflected) this.toggleAttribute(attributeName(name), !!value);
           this.requestUpdate(name);
         },
       });
@@ -331,8 +329,9 @@ export class ManagedChatKit extends HTMLElement {
     const property = ATTRIBUTES.get(name);
     if (property) {
       const [kind, initial] = PROPERTIES[property]!;
+      // kind >= Boolean: Boolean or Reflected (property-only ones have no attribute).
       (this as unknown as Record<string, unknown>)[property] =
-        kind === Kind.Boolean ? value !== null : value === null ? initial : kind === Kind.Number ? Number(value) : value;
+        kind >= Kind.Boolean ? value !== null : value === null ? initial : kind === Kind.Number ? Number(value) : value;
     } else if (name === 'state') {
       // Read-only: written back when markup morphing (idiomorph, Turbo 8) or a script changes or removes it.
       if (this.isConnected) this.#writeState();
@@ -436,35 +435,37 @@ export class ManagedChatKit extends HTMLElement {
     return this.#loadController().then((controller) => controller.call(method, args));
   }
 
-  static {
-    // ChatKit's own methods (typed below), each queued until ChatKit is ready and resolved once it ran.
-    for (const method of CHATKIT_METHODS) {
-      Object.defineProperty(this.prototype, method, {
-        configurable: true,
-        writable: true,
-        value(this: ManagedChatKit, ...args: Parameters<OpenAIChatKit[typeof method]>) {
-          return this.#call(method, args);
-        },
-      });
-    }
+  /** ChatKit's `focusComposer`, queued until ChatKit is ready. */
+  focusComposer(...args: Parameters<OpenAIChatKit['focusComposer']>): Promise<void> {
+    return this.#call('focusComposer', args);
+  }
+  /** ChatKit's `setThreadId`, queued until ChatKit is ready. */
+  setThreadId(...args: Parameters<OpenAIChatKit['setThreadId']>): Promise<void> {
+    return this.#call('setThreadId', args);
+  }
+  /** ChatKit's `sendUserMessage`, queued until ChatKit is ready. */
+  sendUserMessage(...args: Parameters<OpenAIChatKit['sendUserMessage']>): Promise<void> {
+    return this.#call('sendUserMessage', args);
+  }
+  /** ChatKit's `setComposerValue`, queued until ChatKit is ready. */
+  setComposerValue(...args: Parameters<OpenAIChatKit['setComposerValue']>): Promise<void> {
+    return this.#call('setComposerValue', args);
+  }
+  /** ChatKit's `fetchUpdates`, queued until ChatKit is ready. */
+  fetchUpdates(...args: Parameters<OpenAIChatKit['fetchUpdates']>): Promise<void> {
+    return this.#call('fetchUpdates', args);
+  }
+  /** ChatKit's `sendCustomAction`, queued until ChatKit is ready. */
+  sendCustomAction(...args: Parameters<OpenAIChatKit['sendCustomAction']>): Promise<void> {
+    return this.#call('sendCustomAction', args);
+  }
+  /** ChatKit's `showHistory`, queued until ChatKit is ready. */
+  showHistory(...args: Parameters<OpenAIChatKit['showHistory']>): Promise<void> {
+    return this.#call('showHistory', args);
+  }
+  /** ChatKit's `hideHistory`, queued until ChatKit is ready. */
+  hideHistory(...args: Parameters<OpenAIChatKit['hideHistory']>): Promise<void> {
+    return this.#call('hideHistory', args);
   }
 }
 
-export interface ManagedChatKit {
-  /** ChatKit's `focusComposer`, queued until ChatKit is ready. */
-  focusComposer(...args: Parameters<OpenAIChatKit['focusComposer']>): Promise<void>;
-  /** ChatKit's `setThreadId`, queued until ChatKit is ready. */
-  setThreadId(...args: Parameters<OpenAIChatKit['setThreadId']>): Promise<void>;
-  /** ChatKit's `sendUserMessage`, queued until ChatKit is ready. */
-  sendUserMessage(...args: Parameters<OpenAIChatKit['sendUserMessage']>): Promise<void>;
-  /** ChatKit's `setComposerValue`, queued until ChatKit is ready. */
-  setComposerValue(...args: Parameters<OpenAIChatKit['setComposerValue']>): Promise<void>;
-  /** ChatKit's `fetchUpdates`, queued until ChatKit is ready. */
-  fetchUpdates(...args: Parameters<OpenAIChatKit['fetchUpdates']>): Promise<void>;
-  /** ChatKit's `sendCustomAction`, queued until ChatKit is ready. */
-  sendCustomAction(...args: Parameters<OpenAIChatKit['sendCustomAction']>): Promise<void>;
-  /** ChatKit's `showHistory`, queued until ChatKit is ready. */
-  showHistory(...args: Parameters<OpenAIChatKit['showHistory']>): Promise<void>;
-  /** ChatKit's `hideHistory`, queued until ChatKit is ready. */
-  hideHistory(...args: Parameters<OpenAIChatKit['hideHistory']>): Promise<void>;
-}
