@@ -11,7 +11,7 @@ import { until } from './helpers.js';
 const frames: HTMLIFrameElement[] = [];
 
 async function openPage(): Promise<{ win: Window & typeof globalThis; element: ManagedChatKit; errors: ManagedChatKitErrorDetail[] }> {
-  // Events fired before the frame's load event are missed here: the element's `error` tells what happened first.
+  // Events fired before the frame's load event are missed here: the element's `error` tells what happened.
   const frame = document.createElement('iframe');
   frames.push(frame);
   const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
@@ -44,10 +44,11 @@ describe('two-stage boot (built files)', () => {
     const alert = element.shadowRoot!.querySelector('[role="alert"]');
     expect(alert?.getAttribute('part')).to.equal('error');
     expect(alert?.textContent).to.equal(error.message);
+    const reported = errors.length; // 0 or 1: the first report may come before this page's listener
     element.retry(); // does nothing: the same import would fail again
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(element.state).to.equal('error');
-    expect(errors, 'no second report').to.deep.equal([]);
+    expect(errors.length, 'no second report').to.equal(reported);
 
   });
 });
