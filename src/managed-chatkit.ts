@@ -322,7 +322,10 @@ export class ManagedChatKit extends HTMLElement {
     });
   }
 
-  /** `moveBefore` (Chromium 133+) moves the element without disconnecting it: nothing to do, ChatKit stays live. */
+  /**
+   * `moveBefore` (Chromium 133+) moves the element without disconnecting it: nothing to do, ChatKit stays live.
+   * @ignore (a lifecycle callback)
+   */
   connectedMoveCallback(): void {}
 
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
@@ -340,7 +343,7 @@ export class ManagedChatKit extends HTMLElement {
     }
   }
 
-  /** Schedules an update (after the current task's synchronous code, like Lit's) for a change to `property`. */
+  /** Schedules an update for a change to `property`, run once the code that made the change has finished (like Lit's). */
   requestUpdate(property?: string): void {
     if (property) this.#changed.add(property);
     this.#updating ??= this.#update();
