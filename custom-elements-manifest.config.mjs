@@ -30,7 +30,7 @@ export default {
   globs: ['src/**/*.ts'],
   exclude: ['src/server/**'],
   outdir: '.',
-  litelement: true,
+  litelement: false,
   packagejson: false,
   plugins: [
     privateMembersPlugin(),

@@ -1,11 +1,23 @@
 import { minifyTemplateLiterals } from 'rollup-plugin-minify-template-literals';
-import type { UserConfig } from 'vite';
+import type { Plugin, UserConfig } from 'vite';
 import { defineConfig } from 'vitest/config';
+
+/** dist/managed-chatkit.bundle.js, 0.1's file for CDNs: now the first stage's second name (one more request). */
+function bundleAlias(): Plugin {
+  return {
+    name: 'managed-chatkit-bundle-alias',
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'managed-chatkit.bundle.js', source: "export * from './managed-chatkit.js';\n" });
+    },
+  };
+}
 
 /**
  * One config for the library builds, the demo and the vitest suites.
- * - `vite build` → dist/managed-chatkit.js (ESM, `lit` external, for bundlers)
- * - `vite build --mode bundle` → dist/managed-chatkit.bundle.js (ESM, everything inlined, self-registering)
+ * - `vite build` → dist/managed-chatkit.js, the first stage (ESM, self-registering, no dependencies: for bundlers and
+ *   CDNs alike), and the chunks it fetches next to it — dist/managed-chatkit.chatkit-controller.js (the rest of the
+ *   element) and dist/managed-chatkit.launcher.js; dist/managed-chatkit.bundle.js re-exports the first stage (its name
+ *   from 0.1)
  * - `vite build --mode classic` → dist/managed-chatkit.classic.js (IIFE for a classic `<script>` in `<head>`: defines
  *   the element synchronously, before any framework renders; global `ManagedChatKit`)
  * - `vite --mode demo` (`npm run demo`) → the demo pages with the session handler mounted
@@ -18,20 +30,26 @@ export default defineConfig(async ({ command, mode }): Promise<UserConfig> => {
   }
   return {
     // Lit's html`…` and css`…` literals lose their indentation in the library builds.
-    plugins: command === 'build' ? [minifyTemplateLiterals()] : [],
+    plugins: command === 'build' ? [minifyTemplateLiterals(), ...(mode === 'classic' ? [] : [bundleAlias()])] : [],
     build: {
       target: 'es2022',
       emptyOutDir: false,
       sourcemap: true,
       lib:
-        mode === 'bundle'
-          ? { entry: 'src/bundle.ts', formats: ['es'], fileName: () => 'managed-chatkit.bundle.js' }
-          : mode === 'classic'
-            ? { entry: 'src/bundle.ts', formats: ['iife'], name: 'ManagedChatKit', fileName: () => 'managed-chatkit.classic.js' }
-            : { entry: 'src/index.ts', formats: ['es'], fileName: () => 'managed-chatkit.js' },
+        mode === 'classic'
+          ? { entry: 'src/bundle.ts', formats: ['iife'], name: 'ManagedChatKit', fileName: () => 'managed-chatkit.classic.js' }
+          : { entry: 'src/index.ts', formats: ['es'], fileName: () => 'managed-chatkit.js' },
       rolldownOptions: {
-        external: mode === 'bundle' || mode === 'classic' ? [] : [/^lit(\/|$)/, /^@lit\//],
-        output: { minify: true },
+        // The first stage may export more than its public API: the chunks import what they share with it from it,
+        // rather than from a third file that would have to load before the first request could leave.
+        preserveEntrySignatures: 'allow-extension',
+        output: {
+          minify: true,
+          // Relative imports of stable names: a CDN folder serves them beside the first stage.
+          chunkFileNames: 'managed-chatkit.[name].js',
+          // One file for a classic <script>: its chunks are inlined.
+          ...(mode === 'classic' ? { inlineDynamicImports: true } : {}),
+        },
       },
     },
     test: {

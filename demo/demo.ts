@@ -1,6 +1,6 @@
 /** Shared by the demo pages: writes the element's state changes, errors and ChatKit events into #log. */
 import '../src/index.js';
-import { CHATKIT_EVENTS, dashedName } from '../src/index.js';
+import { CHATKIT_EVENTS, dashedName } from '../src/chatkit-events.js';
 
 const mode = document.body.dataset.mode === 'live' ? 'live' : 'offline';
 const banner = document.querySelector('.mode');

@@ -1,6 +1,6 @@
 import type { CustomApiConfig, FileUploadStrategy } from '@openai/chatkit';
 import { ManagedChatKitError } from './errors.js';
-import { checkUrl } from './url-policy.js';
+import { checkUrl } from './url-check.js';
 
 /** `api` as a page may give it in the JSON child or `options`: your own ChatKit server (never `getClientSecret`). */
 export interface PageApiConfig {

@@ -1,2 +1,2 @@
-/** The self-registering file a `<script type="module">` loads from a CDN: everything, Lit included, inlined. */
+/** The 0.1 name of dist/managed-chatkit.js, kept for pages that load it from a CDN: it re-exports the first stage. */
 export * from './index.js';

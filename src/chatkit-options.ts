@@ -1,8 +1,7 @@
-import type { ChatKitOptions, ThemeOption } from '@openai/chatkit';
+import type { ChatKitOptions, SupportedLocale, ThemeOption } from '@openai/chatkit';
 import type { PageApiConfig } from './backend.js';
 import { CHATKIT_EVENTS, dashedName } from './chatkit-events.js';
 import { ManagedChatKitError } from './errors.js';
-import { nearestSupportedLocale } from './locale.js';
 
 /**
  * ChatKit's options as a page supplies them. `api` may only describe your own ChatKit server (`url`, `domainKey`,
@@ -38,6 +37,8 @@ export interface OptionLayers {
   /** Whether `prefers-color-scheme: dark` matches now (for `theme="auto"`). */
   prefersDark: boolean;
   api: ChatKitOptions['api'];
+  /** Maps a locale to the nearest one ChatKit supports (src/locale.ts, fetched when a locale is set). */
+  nearestLocale?: (tag: string) => SupportedLocale | null;
   /** Told about settings that cannot work as given (an unsupported locale, a React-style `on…` handler). */
   warn?: (message: string) => void;
 }
@@ -70,9 +71,9 @@ export function buildChatKitOptions(layers: OptionLayers): ChatKitOptions {
   }
   if (a.locale) merged.locale = a.locale as ChatKitOptions['locale'];
   if (merged.locale) {
-    const nearest = nearestSupportedLocale(merged.locale);
+    const nearest = layers.nearestLocale?.(merged.locale);
     if (nearest) merged.locale = nearest;
-    else layers.warn?.(`locale "${merged.locale}" is not one ChatKit supports (SupportedLocale of @openai/chatkit); ChatKit falls back to English.`);
+    else if (layers.nearestLocale) layers.warn?.(`locale "${merged.locale}" is not one ChatKit supports (SupportedLocale of @openai/chatkit); ChatKit falls back to English.`);
   }
   if (a.placeholder) merged.composer = { ...merged.composer, placeholder: a.placeholder };
   if (a.greeting) merged.startScreen = { ...merged.startScreen, greeting: a.greeting };

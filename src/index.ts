@@ -6,9 +6,7 @@ import './define.js';
 
 export { ManagedChatKit, DEFAULT_START_URL, DEFAULT_REFRESH_URL, DEFAULT_TIMEOUT } from './managed-chatkit.js';
 export type { ManagedChatKitState, StateChangeDetail } from './managed-chatkit.js';
-export { ManagedChatKitError } from './errors.js';
-export type { ErrorPhase, ManagedChatKitErrorDetail } from './errors.js';
+export type { ErrorPhase, ManagedChatKitError, ManagedChatKitErrorDetail } from './errors.js';
 export type { ChatKitOptionsInput, ThemeAttribute } from './chatkit-options.js';
 export type { ClientToolDetail, WidgetActionDetail } from './client-events.js';
-export { CHATKIT_EVENTS, dashedName } from './chatkit-events.js';
-export { DEFAULT_SCRIPT_SRC, TRUSTED_TYPES_POLICY } from './script-loader.js';
+export { DEFAULT_SCRIPT_SRC, TRUSTED_TYPES_POLICY } from './script-tag.js';

@@ -1,6 +1,8 @@
-import { css } from 'lit';
+import { css } from './style-sheet.js';
 
+/** The element's box, ChatKit's slot, and the loading and error views over it. */
 export const styles = css`
+
   :host {
     display: block;
     position: relative;
@@ -81,51 +83,4 @@ export const styles = css`
     outline-offset: 2px;
   }
 
-  [part='launcher'] {
-    position: fixed;
-    right: var(--managed-chatkit-launcher-inset, 20px);
-    bottom: var(--managed-chatkit-launcher-inset, 20px);
-    z-index: var(--managed-chatkit-z-index, 2147483000);
-    display: grid;
-    place-items: center;
-    width: 56px;
-    height: 56px;
-    border-radius: 50%;
-    box-shadow: 0 4px 16px rgb(0 0 0 / 0.25);
-  }
-  [part='launcher'] svg {
-    width: 26px;
-    height: 26px;
-  }
-  [part='panel'] {
-    position: fixed;
-    right: var(--managed-chatkit-launcher-inset, 20px);
-    bottom: calc(var(--managed-chatkit-launcher-inset, 20px) + 72px);
-    z-index: var(--managed-chatkit-z-index, 2147483000);
-    width: var(--managed-chatkit-panel-width, 400px);
-    height: var(--managed-chatkit-panel-height, min(640px, calc(100dvh - 120px)));
-    max-width: calc(100vw - 2 * var(--managed-chatkit-launcher-inset, 20px));
-    border-radius: 16px;
-    overflow: hidden;
-    background: Canvas;
-    box-shadow: 0 8px 32px rgb(0 0 0 / 0.25);
-  }
-  [part='panel'][hidden] {
-    display: none;
-  }
-  @media (max-width: 640px) {
-    [part='panel'] {
-      inset: 0;
-      width: auto;
-      height: auto;
-      max-width: none;
-      border-radius: 0;
-    }
-    :host([open]) [part='launcher'] {
-      bottom: auto;
-      top: 12px;
-      width: 40px;
-      height: 40px;
-    }
-  }
 `;

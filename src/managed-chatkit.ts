@@ -1,20 +1,12 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import type { ChatKitOptions, OpenAIChatKit } from '@openai/chatkit';
-import { customApi, resolveBackend, type Backend } from './backend.js';
-import { buildChatKitOptions, parseOptionsAttribute, parseOptionsJson, type ChatKitOptionsInput } from './chatkit-options.js';
-import { CHATKIT_EVENTS, forwardChatKitEvent } from './chatkit-events.js';
-import { clientToolViaEvent, widgetActionViaEvent } from './client-events.js';
-import { ColorSchemeController } from './color-scheme-controller.js';
-import { ManagedChatKitError, type ManagedChatKitErrorDetail } from './errors.js';
-import { whenNearViewport } from './near-viewport.js';
-import { StableOptions } from './options-equality.js';
-import { ReadinessWatchdog } from './readiness-watchdog.js';
-import { CHATKIT_TAG, DEFAULT_SCRIPT_SRC, loadChatKit, pageNonce, preconnect, resolveScriptUrl } from './script-loader.js';
-import { SessionClient, type SessionConfig } from './session-client.js';
-import { getAllowedOrigins, setAllowedOrigins } from './url-policy.js';
-import { styles } from './managed-chatkit.styles.js';
-import { ThreadStore } from './thread-store.js';
-import { inTurboPreview, whenPreviewEnds } from './turbo-preview.js';
+import type { OpenAIChatKit } from '@openai/chatkit';
+import { getAllowedOrigins, setAllowedOrigins } from './allowed-origins.js';
+import type { ChatKitOptionsInput } from './chatkit-options.js';
+import type { ChatKitController, ChatKitMethod } from './chatkit-controller.js';
+import type { ManagedChatKitErrorDetail } from './errors.js';
+import { headStart, type HeadStart } from './head-start.js';
+import { DEFAULT_SCRIPT_SRC } from './script-tag.js';
+
+export { DEFAULT_REFRESH_URL, DEFAULT_START_URL } from './session-request.js';
 
 /** Lifecycle of the element, reflected in its `state` attribute. */
 export type ManagedChatKitState = 'idle' | 'loading' | 'ready' | 'error';
@@ -25,44 +17,64 @@ export interface StateChangeDetail {
   previous: ManagedChatKitState;
 }
 
-export const DEFAULT_START_URL = '/api/chatkit/start';
-export const DEFAULT_REFRESH_URL = '/api/chatkit/refresh';
 export const DEFAULT_TIMEOUT = 15_000;
 
-/** Properties whose change means a new `setOptions`. */
-const OPTION_PROPERTIES = new Set<PropertyKey>([
-  'options',
-  'theme',
-  'accentColor',
-  'locale',
-  'placeholder',
-  'greeting',
-  'frameTitle',
-  'initialThread',
-  'apiUrl',
-  'domainKey',
-  'uploadUrl',
-  'apiFetch',
-  'clientToolEvents',
-  'widgetActionEvents',
-]);
-/** Properties whose change may clear a `config` error. */
-const CONFIG_PROPERTIES = new Set<PropertyKey>([...OPTION_PROPERTIES, 'scriptSrc', 'credentials', 'loading', 'startUrl', 'refreshUrl', 'workflowId']);
+/** How a property meets its attribute: a string, a number, a boolean (presence), or no attribute at all. */
+const enum Kind {
+  String,
+  Number,
+  /** Present or absent. */
+  Boolean,
+  /** A boolean written back to its attribute, for `:host([open])` styles and the page's own CSS. */
+  Reflected,
+  PropertyOnly,
+}
 
-/** Attributes observed beside Lit's (documented by `@attr` on the class). */
-const UNREACTIVE_ATTRIBUTES = ['options', 'state'];
+/**
+ * The element's reactive properties and their defaults. Each (but the property-only ones) is mirrored by the attribute
+ * of its kebab-case name (`apiUrl` ↔ `api-url`); removing an attribute restores the default.
+ */
+const PROPERTIES: Record<string, [Kind, unknown]> = {
+  apiUrl: [Kind.String, null],
+  domainKey: [Kind.String, null],
+  uploadUrl: [Kind.String, null],
+  apiFetch: [Kind.PropertyOnly, undefined],
+  startUrl: [Kind.String, null],
+  refreshUrl: [Kind.String, null],
+  workflowId: [Kind.String, null],
+  credentials: [Kind.String, 'same-origin'],
+  scriptSrc: [Kind.String, DEFAULT_SCRIPT_SRC],
+  timeout: [Kind.Number, DEFAULT_TIMEOUT],
+  theme: [Kind.String, null],
+  accentColor: [Kind.String, null],
+  locale: [Kind.String, null],
+  placeholder: [Kind.String, null],
+  greeting: [Kind.String, null],
+  frameTitle: [Kind.String, null],
+  initialThread: [Kind.String, null],
+  persistThread: [Kind.String, null],
+  loading: [Kind.String, 'eager'],
+  launcher: [Kind.Reflected, false],
+  open: [Kind.Reflected, false],
+  options: [Kind.PropertyOnly, undefined],
+  clientToolEvents: [Kind.Boolean, false],
+  widgetActionEvents: [Kind.Boolean, false],
+  sessionHeaders: [Kind.PropertyOnly, undefined],
+};
 
-const CREDENTIALS: readonly RequestCredentials[] = ['same-origin', 'include', 'omit'];
+const attributeName = (property: string): string => property.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+/** Attribute → property, for each observed attribute. */
+const ATTRIBUTES = new Map(
+  Object.entries(PROPERTIES)
+    .filter(([, [kind]]) => kind !== Kind.PropertyOnly)
+    .map(([property]) => [attributeName(property), property]),
+);
 
-type ChatKitMethod =
-  | 'focusComposer'
-  | 'setThreadId'
-  | 'sendUserMessage'
-  | 'setComposerValue'
-  | 'fetchUpdates'
-  | 'sendCustomAction'
-  | 'showHistory'
-  | 'hideHistory';
+/** The rest of the element: fetched as it first connects, in parallel with ChatKit's script and the session request. */
+const loadController = () => import('./chatkit-controller.js');
+/** The launcher's button and panel (src/launcher.ts) once fetched: elements with `launcher` fetch it before updating. */
+export let Launcher: typeof import('./launcher.js').Launcher | undefined;
+export const loadLauncher = () => import('./launcher.js').then((module) => (Launcher = module.Launcher));
 
 /**
  * ChatKit on any page, without React: loads ChatKit's script once, connects it to your backend — client secrets from
@@ -123,40 +135,29 @@ type ChatKitMethod =
  * @cssprop --managed-chatkit-launcher-inset - Distance of launcher and panel from the viewport corner (20px).
  * @cssprop --managed-chatkit-z-index - Stacking of launcher and panel.
  */
-export class ManagedChatKit extends LitElement {
-  static override styles = styles;
+export class ManagedChatKit extends HTMLElement {
+  /** Every mirrored attribute, plus `options` (JSON, for frameworks that bind attributes) and `state` (kept true). */
+  static get observedAttributes(): string[] {
+    return [...ATTRIBUTES.keys(), 'options', 'state'];
+  }
 
-  static override properties = {
-    apiUrl: { attribute: 'api-url' },
-    domainKey: { attribute: 'domain-key' },
-    uploadUrl: { attribute: 'upload-url' },
-    apiFetch: { attribute: false },
-    startUrl: { attribute: 'start-url' },
-    refreshUrl: { attribute: 'refresh-url' },
-    workflowId: { attribute: 'workflow-id' },
-    credentials: {},
-    scriptSrc: { attribute: 'script-src' },
-    timeout: { type: Number },
-    theme: {},
-    accentColor: { attribute: 'accent-color' },
-    locale: {},
-    placeholder: {},
-    greeting: {},
-    frameTitle: { attribute: 'frame-title' },
-    initialThread: { attribute: 'initial-thread' },
-    persistThread: { attribute: 'persist-thread' },
-    loading: {},
-    launcher: { type: Boolean, reflect: true },
-    open: { type: Boolean, reflect: true },
-    options: { attribute: false },
-    clientToolEvents: { type: Boolean, attribute: 'client-tool-events' },
-    widgetActionEvents: { type: Boolean, attribute: 'widget-action-events' },
-    sessionHeaders: { attribute: false },
-  };
-
-  /** Lit's attributes, plus `options` (JSON, for frameworks that bind attributes) and `state` (kept true). */
-  static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, ...UNREACTIVE_ATTRIBUTES];
+  static {
+    // An accessor per reactive property: a change schedules one update, as a Lit property would.
+    for (const [name, [kind]] of Object.entries(PROPERTIES)) {
+      Object.defineProperty(this.prototype, name, {
+        configurable: true,
+        get(this: ManagedChatKit) {
+          return this.#values[name];
+        },
+        set(this: ManagedChatKit, value: unknown) {
+          const old = this.#values[name];
+          if (Object.is(old, value)) return;
+          this.#values[name] = value;
+          if (kind === Kind.Reflected) this.toggleAttribute(attributeName(name), !!value);
+          this.requestUpdate(name);
+        },
+      });
+    }
   }
 
   /**
@@ -243,166 +244,179 @@ export class ManagedChatKit extends LitElement {
   /** Extra headers for session requests (e.g. a CSRF token), and for every ChatKit request in custom-backend mode. */
   declare sessionHeaders: HeadersInit | undefined;
 
-  #state: ManagedChatKitState = 'idle';
-  #error: ManagedChatKitError | null = null;
-  #chatkit: OpenAIChatKit | null = null;
-  #ready = false;
-  /** The backend of the last option set built; the mounted ChatKit was built for `#mountedMode`. */
-  #backend: Backend = { mode: 'hosted' };
-  #mountedMode: Backend['mode'] | null = null;
-  readonly #watchdog = new ReadinessWatchdog(() => this.#fail(this.#chatkitError(`did not fire chatkit.ready within ${this.timeout} ms (timeout attribute)`)));
-  /** Thread to reopen when ChatKit is rebuilt (retry, reconnect) or remembered by `persist-thread`. */
-  #threadId: string | null = null;
-  /** Incremented on every start and disconnect: a late answer for an older run is dropped. */
-  #run = 0;
-  #loadAbort: AbortController | null = null;
-  #stopWatching: (() => void) | null = null;
-  #jsonObserver: MutationObserver | null = null;
-  #started = false;
-  #changesPredateError = false;
-  #optionsDirty = false;
-  /** Configuration input (a config property or the JSON child) changed since the last update: may fix a config error. */
-  #configChanged = false;
-  #queue: Array<{ run: (chatkit: OpenAIChatKit) => void; reject: (error: Error) => void }> = [];
+
+  #values: Record<string, unknown> = {};
+  /** Properties changed since the last update. */
+  #changed = new Set<string>();
+  #updating: Promise<boolean> | null = null;
+  /** Connected since the last update: that update starts the element. */
+  #fresh = false;
+  #headStart: HeadStart | undefined;
+  #controller: ChatKitController | null = null;
+  #controllerLoad: Promise<ChatKitController> | null = null;
   /** Teardown waiting for the end of the task that disconnected the element: a reconnect (a move) cancels it. */
-  #pendingTeardown: ReturnType<typeof setTimeout> | null = null;
-  /** Option content last sent to ChatKit, with stable function wrappers. */
-  readonly #sentOptions = new StableOptions();
-  readonly #warned = new Set<string>();
-  #focusWasInPanel = false;
-  readonly #colorScheme = new ColorSchemeController(this, () => {
-    if (this.theme !== 'auto') return;
-    this.#optionsDirty = true;
-    this.requestUpdate();
-  });
-  readonly #session = new SessionClient(
-    () => this.#sessionConfig(),
-    (error) => this.#fail(error),
-  );
+  #pendingTeardown: ReturnType<typeof setTimeout> | undefined;
+  /** The rest of the element could not be fetched: `state` stays `error` (only a reload can fetch it again). */
+  #loadError: ManagedChatKitErrorDetail | null = null;
 
   constructor() {
     super();
-    this.apiUrl = null;
-    this.domainKey = null;
-    this.uploadUrl = null;
-    this.apiFetch = undefined;
-    this.startUrl = null;
-    this.refreshUrl = null;
-    this.workflowId = null;
-    this.credentials = 'same-origin';
-    this.scriptSrc = DEFAULT_SCRIPT_SRC;
-    this.timeout = DEFAULT_TIMEOUT;
-    this.theme = null;
-    this.accentColor = null;
-    this.locale = null;
-    this.placeholder = null;
-    this.greeting = null;
-    this.frameTitle = null;
-    this.initialThread = null;
-    this.persistThread = null;
-    this.loading = 'eager';
-    this.launcher = false;
-    this.open = false;
-    this.options = undefined;
-    this.clientToolEvents = false;
-    this.widgetActionEvents = false;
-    this.sessionHeaders = undefined;
+    for (const [name, [, initial]] of Object.entries(PROPERTIES)) {
+      // A value set on the element before it was defined (React, Vue, Lit-style hosts) shadows the accessor: re-set it.
+      const early = Object.hasOwn(this, name) ? (this as unknown as Record<string, unknown>)[name] : initial;
+      delete (this as unknown as Record<string, unknown>)[name];
+      this.#values[name] = initial;
+      if (early !== initial) (this as unknown as Record<string, unknown>)[name] = early;
+    }
+    this.attachShadow({ mode: 'open' });
   }
 
   /** Lifecycle state: `idle` (waiting for lazy/launcher intent), `loading`, `ready` or `error`. */
   get state(): ManagedChatKitState {
-    return this.#state;
+    return this.#controller?.state ?? (this.#loadError ? 'error' : 'idle');
   }
 
   /** The last failure while `state` is `error`, else `null`. */
   get error(): ManagedChatKitErrorDetail | null {
-    return this.#error?.toDetail() ?? null;
+    return this.#controller ? this.#controller.error : this.#loadError;
   }
 
   /** The inner `<openai-chatkit>` element, or `null` before it exists. */
   get chatkit(): OpenAIChatKit | null {
-    return this.#chatkit;
+    return this.#controller?.chatkit ?? null;
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
+  /** Whether a change is waiting for the next update. */
+  get isUpdatePending(): boolean {
+    return this.#updating !== null;
+  }
+
+  /** Resolves once the element has reacted to every change made so far (`true` when no other update is waiting). */
+  get updateComplete(): Promise<boolean> {
+    return this.#updating ?? Promise.resolve(true);
+  }
+
+  connectedCallback(): void {
     // Restored markup (Turbo's cache, htmx history) may carry a stale state="ready": the attribute tells the truth.
     this.#writeState();
-    if (this.#pendingTeardown !== null) {
+    if (this.#pendingTeardown !== undefined) {
       // Moved (appended elsewhere, Turbo's data-turbo-permanent): keep ChatKit, its session and its draft.
       clearTimeout(this.#pendingTeardown);
-      this.#pendingTeardown = null;
+      this.#pendingTeardown = undefined;
       return;
     }
-    this.addEventListener('keydown', this.#onKeydown);
-    this.#jsonObserver = new MutationObserver((records) => {
-      if (!records.some(touchesJsonOptions)) return;
-      this.#optionsDirty = this.#configChanged = true;
-      this.requestUpdate();
-    });
-    this.#jsonObserver.observe(this, { childList: true, subtree: true, characterData: true });
-    this.#started = false;
+    this.#fresh = true;
     this.requestUpdate();
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
+  disconnectedCallback(): void {
     // Torn down after the current task, so a move (disconnect + connect in one task) keeps ChatKit as it is.
-    if (this.#pendingTeardown !== null) return;
+    if (this.#pendingTeardown !== undefined) return;
     this.#pendingTeardown = setTimeout(() => {
-      this.#pendingTeardown = null;
-      if (!this.isConnected) this.#teardown();
+      this.#pendingTeardown = undefined;
+      if (this.isConnected) return;
+      this.#fresh = false;
+      this.#dropHeadStart();
+      // The rest of the element may still be on its way: it tears down (rejecting queued calls) as it arrives.
+      this.#controllerLoad?.then((controller) => this.isConnected || controller.teardown(), () => {});
     });
   }
 
-  /** `moveBefore` (Chromium 133+) moves the element without disconnecting it: nothing to do, ChatKit stays live. */
+  /**
+   * `moveBefore` (Chromium 133+) moves the element without disconnecting it: nothing to do, ChatKit stays live.
+   * @ignore (a lifecycle callback)
+   */
   connectedMoveCallback(): void {}
 
-  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
-    super.attributeChangedCallback(name, old, value);
-    if (name === 'state' && value !== this.#state) {
+  attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    const property = ATTRIBUTES.get(name);
+    if (property) {
+      const [kind, initial] = PROPERTIES[property]!;
+      // kind >= Boolean: Boolean or Reflected (property-only ones have no attribute).
+      (this as unknown as Record<string, unknown>)[property] =
+        kind >= Kind.Boolean ? value !== null : value === null ? initial : kind === Kind.Number ? Number(value) : value;
+    } else if (name === 'state') {
       // Read-only: written back when markup morphing (idiomorph, Turbo 8) or a script changes or removes it.
       if (this.isConnected) this.#writeState();
-    } else if (name === 'options' && old !== value) {
-      this.#optionsDirty = this.#configChanged = true;
-      this.requestUpdate();
+    } else if (old !== value) {
+      this.requestUpdate('options attribute');
     }
   }
 
-  #writeState(): void {
-    if (this.getAttribute('state') !== this.#state) this.setAttribute('state', this.#state);
+  /** Schedules an update for a change to `property`, run once the code that made the change has finished (like Lit's). */
+  requestUpdate(property?: string): void {
+    if (property) this.#changed.add(property);
+    this.#updating ??= this.#update();
   }
 
-  /** Stops everything a connected element runs: requests, observers, ChatKit; queued method calls reject. */
-  #teardown(): void {
-    this.#run++;
-    this.removeEventListener('keydown', this.#onKeydown);
-    this.#jsonObserver?.disconnect();
-    this.#jsonObserver = null;
-    this.#stopWatching?.();
-    this.#stopWatching = null;
-    this.#loadAbort?.abort();
-    this.#loadAbort = null;
-    this.#session.abort();
-    this.#unmountChatKit();
-    this.#rejectQueue('<managed-chatkit> was removed from the page before ChatKit was ready');
+  /**
+   * One update. It runs after the code that connected or changed the element (a framework's property bindings
+   * included); the first one after connecting starts ChatKit's script and the session request at once, then waits for
+   * the rest of the element — fetched in parallel — to take over.
+   */
+  async #update(): Promise<boolean> {
+    await null;
+    const start = this.#fresh && this.isConnected;
+    this.#fresh = false;
+    if (start) this.#headStart = headStart(this);
+    try {
+      const [controller] = await Promise.all([this.#loadController(), this.launcher && !Launcher && loadLauncher()]);
+      const changed = this.#changed;
+      this.#changed = new Set();
+      this.#updating = null;
+      const early = this.#headStart;
+      this.#headStart = undefined;
+      controller.update(changed, start, early);
+    } catch (error) {
+      this.#updating = null;
+      this.#failToLoad(error);
+    }
+    return !this.#updating;
+  }
+
+  #loadController(): Promise<ChatKitController> {
+    return (this.#controllerLoad ??= loadController().then(
+      ({ ChatKitController }) => (this.#controller = new ChatKitController(this)),
+      (error: unknown) => {
+        throw error;
+      },
+    ));
+  }
+
+  /** The element's own code could not be fetched (a deploy that removed the file, a network failure): say so. */
+  #failToLoad(error: unknown): void {
+    this.#dropHeadStart();
+    const message = `<managed-chatkit> could not load the rest of its code (${error instanceof Error ? error.message : String(error)}). Serve all of managed-chatkit's dist files from one folder, then reload the page.`;
+    // Not retryable: browsers remember a module that failed to load for the page's lifetime.
+    const detail = (this.#loadError = { phase: 'script', message, retryable: false });
+    const alert = document.createElement('p');
+    alert.setAttribute('role', 'alert');
+    alert.setAttribute('part', 'error');
+    alert.textContent = message;
+    this.shadowRoot!.replaceChildren(alert);
+    this.#writeState();
+    if (this.dispatchEvent(new CustomEvent('managed-chatkit-error', { detail, bubbles: true, composed: true, cancelable: true }))) {
+      console.warn(message);
+    }
+  }
+
+  /** Aborts a session request the rest of the element will not adopt. */
+  #dropHeadStart(): void {
+    this.#headStart?.session?.abort();
+    this.#headStart = undefined;
+  }
+
+  #writeState(): void {
+    if (this.getAttribute('state') !== this.state) this.setAttribute('state', this.state);
   }
 
   /**
    * Leaves the `error` state and tries again from the failed phase: a fresh script tag, a fresh ChatKit (with a fresh
-   * session in hosted mode; the open thread is kept), or the corrected configuration. Also restarts a load that seems stuck in
-   * `loading`; does nothing while `idle` or `ready`.
+   * session in hosted mode; the open thread is kept), or the corrected configuration. Also restarts a load that seems
+   * stuck in `loading`; does nothing while `idle` or `ready`.
    */
   retry(): void {
-    if (!this.isConnected || this.#state === 'idle' || this.#state === 'ready') return;
-    this.#rebuild();
-  }
-
-  /** Drops ChatKit and any session request, and starts a fresh attempt. */
-  #rebuild(): void {
-    this.#session.abort();
-    this.#unmountChatKit();
-    this.#begin();
+    this.#controller?.retry();
   }
 
   /** Opens the launcher panel (loading ChatKit on first open). */
@@ -418,6 +432,10 @@ export class ManagedChatKit extends LitElement {
   /** Toggles the launcher panel. */
   toggle(): void {
     this.open = !this.open;
+  }
+
+  #call<M extends ChatKitMethod>(method: M, args: Parameters<OpenAIChatKit[M]>): Promise<void> {
+    return this.#loadController().then((controller) => controller.call(method, args));
   }
 
   /** ChatKit's `focusComposer`, queued until ChatKit is ready. */
@@ -452,405 +470,5 @@ export class ManagedChatKit extends LitElement {
   hideHistory(...args: Parameters<OpenAIChatKit['hideHistory']>): Promise<void> {
     return this.#call('hideHistory', args);
   }
-
-  /**
-   * The first update after connecting starts loading — before the first render, so the script and the secret are
-   * already on the wire while Lit renders; after the code that connected the element (a framework's property
-   * bindings included) has run, since Lit schedules updates in a microtask; and after Lit re-applied properties set
-   * on the element before it was defined (React, Vue and Lit-style hosts do that).
-   */
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (!this.#started && this.isConnected) {
-      this.#started = true;
-      this.#startWhenWanted();
-    }
-    const keys = [...changed.keys()];
-    if (keys.some((key) => OPTION_PROPERTIES.has(key))) this.#optionsDirty = true;
-    if (keys.some((key) => CONFIG_PROPERTIES.has(key))) this.#configChanged = true;
-    if (changed.get('open') === true && !this.open) {
-      const active = this.shadowRoot?.activeElement;
-      this.#focusWasInPanel = !!active && !!this.renderRoot.querySelector('[part="panel"]')?.contains(active);
-    }
-  }
-
-  protected override render() {
-    const surface = html`<div class="surface">
-      ${this.#chatkit ?? nothing}
-      ${this.#state === 'error' ? this.#renderError() : this.#state !== 'ready' ? this.#renderLoading() : nothing}
-    </div>`;
-    if (!this.launcher) return surface;
-    return html`<button
-        part="launcher"
-        type="button"
-        aria-haspopup="dialog"
-        aria-expanded=${this.open ? 'true' : 'false'}
-        aria-controls="panel"
-        aria-label=${this.open ? 'Close chat' : 'Open chat'}
-        @click=${this.toggle}
-        @pointerenter=${this.#warmUp}
-        @focus=${this.#warmUp}
-      >
-        <slot name="launcher">${this.open ? closeIcon : chatIcon}</slot>
-      </button>
-      <div part="panel" id="panel" role="dialog" aria-label="Chat" ?hidden=${!this.open}>${surface}</div>`;
-  }
-
-
-  protected override updated(changed: PropertyValues<this>): void {
-    const configFixable = this.#configChanged && !this.#changesPredateError;
-    this.#configChanged = this.#changesPredateError = false;
-    if (this.#focusWasInPanel) {
-      this.#focusWasInPanel = false;
-      this.renderRoot.querySelector<HTMLButtonElement>('[part="launcher"]')?.focus();
-    }
-    if (this.launcher && this.open && this.#state === 'idle' && changed.has('open')) {
-      this.#afterUpdate(() => this.#startWhenWanted());
-    } else if (configFixable && this.#state === 'error' && (this.#error?.phase === 'config' || this.#error?.phase === 'chatkit')) {
-      // A changed domain-key or api-url may be the fix for a ChatKit that never became ready: build a fresh one.
-      this.#afterUpdate(() => this.retry());
-    }
-    if (this.#optionsDirty && this.#chatkit) this.#applyOptions();
-  }
-
-  /** Runs `step` once this update has finished, so state changes start a fresh update rather than nest in this one. */
-  #afterUpdate(step: () => void): void {
-    const run = this.#run;
-    queueMicrotask(() => {
-      if (this.isConnected && run === this.#run) step();
-    });
-  }
-
-  /** Starts now, or when the element nears the viewport (`loading="lazy"`), or on first open (`launcher`). */
-  #startWhenWanted(): void {
-    this.#stopWatching?.();
-    this.#stopWatching = null;
-    if (this.launcher && !this.open) return this.#setState('idle');
-    if (inTurboPreview()) {
-      // Turbo's cached preview is replaced by the fresh page in a moment: no script, no session for it.
-      this.#setState('idle');
-      this.#stopWatching = whenPreviewEnds(() => {
-        this.#stopWatching = null;
-        // The preview's own element is replaced by then (its teardown may still be pending): only a live one starts.
-        if (this.isConnected) this.#startWhenWanted();
-      });
-      return;
-    }
-    if (this.loading === 'lazy' && !this.launcher) {
-      this.#setState('idle');
-      this.#stopWatching = whenNearViewport(this, () => {
-        this.#stopWatching = null;
-        this.#begin();
-      });
-      return;
-    }
-    this.#begin();
-  }
-
-  /** One attempt: check the configuration, fetch a secret and the script in parallel, then mount ChatKit. */
-  async #begin(): Promise<void> {
-    const run = ++this.#run;
-    this.#error = null;
-    this.#loadAbort?.abort();
-    const abort = (this.#loadAbort = new AbortController());
-    this.#setState('loading');
-    try {
-      const scriptUrl = this.#checkConfig();
-      // Every attempt starts without a ChatKit: its first ask takes this answer. Custom mode warms its server instead.
-      if (this.#backend.mode === 'hosted') this.#session.prefetch();
-      else this.#preconnectApi();
-      await loadChatKit(scriptUrl, { nonce: this.nonce || pageNonce(), timeout: this.timeout, signal: abort.signal });
-      if (run !== this.#run) return;
-      this.#mountChatKit();
-    } catch (error) {
-      if (run !== this.#run || abort.signal.aborted) return;
-      this.#fail(ManagedChatKitError.from(error, 'script'));
-    }
-  }
-
-  /** Validates everything that can be wrong before any request; throws a `config` error naming the attribute. */
-  #checkConfig(): URL {
-    if (!CREDENTIALS.includes(this.credentials)) {
-      throw new ManagedChatKitError('config', `credentials="${this.credentials}" is not one of same-origin, include, omit.`, { retryable: false });
-    }
-    if (!Number.isFinite(this.timeout) || this.timeout <= 0) {
-      throw new ManagedChatKitError('config', `timeout="${this.getAttribute('timeout')}" is not a positive number of milliseconds.`, { retryable: false });
-    }
-    if (this.loading !== 'eager' && this.loading !== 'lazy') {
-      throw new ManagedChatKitError('config', `loading="${this.loading}" is not one of eager, lazy.`, { retryable: false });
-    }
-    this.#buildOptions(); // throws on a bad JSON child or theme
-    return resolveScriptUrl(this.scriptSrc || DEFAULT_SCRIPT_SRC);
-  }
-
-  /** The complete option set, `api` included; decides `#backend` (throws a `config` error for a mix that cannot work). */
-  #buildOptions(): ChatKitOptions {
-    const child = this.querySelector<HTMLScriptElement>(':scope > script[type="application/json"]');
-    const json = child ? parseOptionsJson(child.textContent ?? '') : undefined;
-    const attributeText = this.getAttribute('options');
-    // `[object Object]` next to a set property: a framework's write from before the upgrade; the property is the truth.
-    const staleAttribute = this.options !== undefined && /^\[object \w+\]$/.test(attributeText?.trim() ?? '');
-    const optionsAttribute = attributeText === null || staleAttribute ? undefined : parseOptionsAttribute(attributeText);
-    const attachments = (this.options?.composer?.attachments?.enabled ?? optionsAttribute?.composer?.attachments?.enabled ?? json?.composer?.attachments?.enabled) === true;
-    const { apiUrl, domainKey, uploadUrl, startUrl, refreshUrl, workflowId } = this;
-    const backend = resolveBackend({
-      apiUrl,
-      domainKey,
-      uploadUrl,
-      startUrl,
-      refreshUrl,
-      workflowId,
-      pageApi: [json?.api, optionsAttribute?.api, this.options?.api],
-      attachments,
-    });
-    this.#backend = backend;
-    const options = buildChatKitOptions({
-      json,
-      optionsAttribute,
-      options: this.options,
-      attributes: this,
-      thread: this.#threadId ?? this.#threadStore()?.read(),
-      prefersDark: this.#colorScheme.dark,
-      api: backend.mode === 'hosted' ? this.#hostedApi : customApi(backend, this.apiFetch ?? backend.fetch ?? this.#apiFetch),
-      warn: this.#warnOnce,
-    });
-    if (this.clientToolEvents && !options.onClientTool) options.onClientTool = this.#clientToolViaEvent;
-    if (this.widgetActionEvents && !options.widgets?.onAction) options.widgets = { ...options.widgets, onAction: this.#widgetActionViaEvent };
-    return options;
-  }
-
-  #mountChatKit(): void {
-    const chatkit = document.createElement(CHATKIT_TAG) as OpenAIChatKit;
-    chatkit.setAttribute('part', 'chatkit');
-    for (const name of CHATKIT_EVENTS) chatkit.addEventListener(name, this.#onChatKitEvent);
-    this.#chatkit = chatkit;
-    this.#ready = false;
-    this.#mountedMode = null;
-    this.#sentOptions.reset();
-    this.#applyOptions();
-    if (this.#state === 'loading') this.#watchdog.start(this.timeout);
-    this.requestUpdate();
-  }
-
-  #unmountChatKit(): void {
-    const chatkit = this.#chatkit;
-    if (!chatkit) return;
-    for (const name of CHATKIT_EVENTS) chatkit.removeEventListener(name, this.#onChatKitEvent);
-    chatkit.remove();
-    this.#chatkit = null;
-    this.#ready = false;
-    this.#watchdog.stop();
-    this.requestUpdate();
-  }
-
-  #applyOptions(): void {
-    this.#optionsDirty = false;
-    const chatkit = this.#chatkit;
-    if (!chatkit) return;
-    try {
-      const options = this.#buildOptions();
-      if (this.#mountedMode !== null && this.#mountedMode !== this.#backend.mode) {
-        // ChatKit cannot switch between a hosted workflow and a custom server in place: build a new one.
-        this.#afterUpdate(() => this.#rebuild());
-        return;
-      }
-      this.#mountedMode = this.#backend.mode;
-      // Only a change of content is sent: an equal new object (an inline literal re-rendered) sends nothing.
-      const changed = this.#sentOptions.next(options);
-      if (changed) chatkit.setOptions(changed);
-    } catch (error) {
-      this.#fail(ManagedChatKitError.from(error, 'config'));
-    }
-  }
-
-  readonly #clientToolViaEvent = clientToolViaEvent(this);
-  readonly #widgetActionViaEvent = widgetActionViaEvent(this);
-
-  /** Hosted mode's `api`: one object for the element's life, so every `setOptions` hands ChatKit the same function. */
-  readonly #hostedApi = {
-    getClientSecret: async (current: string | null): Promise<string> => {
-      const run = this.#run;
-      const secret = await this.#watchdog.hold(this.#session.getClientSecret(current));
-      // A secret that arrives after a session failure means ChatKit recovered by itself.
-      if (run === this.#run && this.#state === 'error' && this.#error?.phase === 'session' && this.#ready) {
-        this.#error = null; // `error` is documented as null outside the error state
-        this.#setState('ready');
-      }
-      return secret;
-    },
-  };
-
-  /**
-   * Custom mode's default `api.fetch`: every ChatKit request carries `credentials` and `sessionHeaders` (ChatKit's own
-   * headers win), read per request so changes apply at once.
-   */
-  readonly #apiFetch: typeof fetch = (input, init = {}) => {
-    const headers = new Headers(this.sessionHeaders);
-    new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined)).forEach((value, name) => headers.set(name, value));
-    return fetch(input, { ...init, headers, credentials: this.credentials });
-  };
-
-  /** A phase-`chatkit` error: what ChatKit did (`what`), then the usual causes for this page and backend. */
-  #chatkitError(what: string): ManagedChatKitError {
-    const backend = this.#backend;
-    const custom = backend.mode === 'custom';
-    return new ManagedChatKitError(
-      'chatkit',
-      `ChatKit was mounted but ${what}. Check that ${location.hostname} is on your OpenAI organization's domain allowlist` +
-        (custom ? ` and that domain-key="${backend.domainKey}" is the key it shows for it` : ' (and, with api-url, that domain-key is its key)') +
-        `; that this page's Content-Security-Policy allows ChatKit in frame-src and connect-src` +
-        (custom ? `; and that the ChatKit server at api-url ${backend.url} is running.` : '.'),
-      { retryable: true },
-    );
-  }
-
-  readonly #onChatKitEvent = (event: Event): void => {
-    if (event.currentTarget !== this.#chatkit) return;
-    if (event.type === 'chatkit.ready') {
-      this.#ready = true;
-      this.#watchdog.stop();
-      // A ChatKit that becomes ready after the watchdog gave up has recovered by itself.
-      if (this.#state === 'error' && this.#error?.phase === 'chatkit') this.#error = null;
-      if (this.#state === 'loading' || !this.#error) this.#setState('ready');
-      this.#flushQueue();
-    } else if (event.type === 'chatkit.error' && !this.#ready && this.#state === 'loading') {
-      // Before ready, ChatKit's own UI may show nothing: the element's error view takes over. (A session failure is
-      // already reported by then and leaves the state `error`.)
-      const reason = (event as CustomEvent<{ error?: unknown } | undefined>).detail?.error;
-      this.#fail(this.#chatkitError(`fired chatkit.error before chatkit.ready (${reason instanceof Error ? reason.message : String(reason)})`));
-    } else if (event.type === 'chatkit.thread.change') {
-      this.#threadId = (event as CustomEvent<{ threadId: string | null }>).detail?.threadId ?? null;
-      this.#threadStore()?.write(this.#threadId);
-    }
-    forwardChatKitEvent(this, event);
-  };
-
-  #threadStore(): ThreadStore | null {
-    if (this.persistThread === null || this.persistThread === 'false') return null;
-    const backend = this.#backend;
-    return new ThreadStore(ThreadStore.keyFor(this.persistThread, backend.mode === 'custom' ? backend.url : (this.startUrl ?? DEFAULT_START_URL)));
-  }
-
-  #sessionConfig(): SessionConfig {
-    const startUrl = this.startUrl || DEFAULT_START_URL;
-    return {
-      startUrl,
-      refreshUrl: this.refreshUrl || (this.startUrl ? this.startUrl : DEFAULT_REFRESH_URL),
-      workflowId: this.workflowId || undefined,
-      credentials: this.credentials,
-      headers: this.sessionHeaders,
-      timeout: this.timeout,
-    };
-  }
-
-  readonly #warnOnce = (message: string): void => {
-    if (this.#warned.has(message)) return;
-    this.#warned.add(message);
-    console.warn(`<managed-chatkit> ${message}`);
-  };
-
-  /** The one place a failure becomes state, event, console line and view. */
-  #fail(error: ManagedChatKitError): void {
-    if (!this.isConnected) return;
-    // Changes already waiting for the next update were made before this failure: they must not count as its fix.
-    this.#changesPredateError = this.isUpdatePending;
-    this.#watchdog.stop();
-    this.#error = error;
-    this.#setState('error');
-    this.#rejectQueue(`ChatKit failed to start (${error.phase} error: ${error.message}); call it again after retry()`);
-    const event = new CustomEvent<ManagedChatKitErrorDetail>('managed-chatkit-error', {
-      detail: error.toDetail(),
-      bubbles: true,
-      composed: true,
-      cancelable: true,
-    });
-    if (this.dispatchEvent(event)) console.warn(`<managed-chatkit> ${error.phase} error: ${error.message}`);
-  }
-
-  #setState(state: ManagedChatKitState): void {
-    const previous = this.#state;
-    if (state === previous) return;
-    this.#state = state;
-    this.setAttribute('state', state);
-    this.requestUpdate();
-    this.dispatchEvent(new CustomEvent<StateChangeDetail>('managed-chatkit-statechange', { detail: { state, previous }, bubbles: true, composed: true }));
-  }
-
-  #call<M extends ChatKitMethod>(method: M, args: Parameters<OpenAIChatKit[M]>): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const run = (chatkit: OpenAIChatKit) => {
-        try {
-          (chatkit[method] as (...a: unknown[]) => Promise<void>)(...args).then(resolve, reject);
-        } catch (error) {
-          reject(error);
-        }
-      };
-      if (this.#chatkit && this.#ready) run(this.#chatkit);
-      else this.#queue.push({ run, reject: (error) => reject(new Error(`${method}() was not run: ${error.message}.`, { cause: error })) });
-    });
-  }
-
-  #flushQueue(): void {
-    const queue = this.#queue;
-    this.#queue = [];
-    for (const { run } of queue) run(this.#chatkit!);
-  }
-
-  /** Settles every queued method call with an error saying why ChatKit will not run it. */
-  #rejectQueue(reason: string): void {
-    const queue = this.#queue;
-    this.#queue = [];
-    for (const { reject } of queue) reject(new Error(reason));
-  }
-
-  readonly #warmUp = (): void => {
-    try {
-      preconnect(resolveScriptUrl(this.scriptSrc || DEFAULT_SCRIPT_SRC));
-      this.#buildOptions();
-      this.#preconnectApi();
-    } catch {
-      // a bad configuration is reported when the panel opens
-    }
-  };
-
-  /** Custom mode: warms the connection to `api-url`'s origin (cookies or not, as its requests will be). */
-  #preconnectApi(): void {
-    if (this.#backend.mode === 'custom') preconnect(new URL(this.#backend.url, document.baseURI), this.credentials === 'include');
-  }
-
-  /** Escape closes the launcher panel (from the button or the panel) and focus returns to the button. */
-  readonly #onKeydown = (event: KeyboardEvent): void => {
-    if (event.key !== 'Escape' || !this.launcher || !this.open) return;
-    event.stopPropagation();
-    this.#focusWasInPanel = true;
-    this.hide();
-  };
-
-  #renderLoading() {
-    return html`<div class="overlay" aria-busy="true">
-      <slot name="loading"><div class="spinner" role="status" aria-label="Loading chat"></div></slot>
-    </div>`;
-  }
-
-  #renderError() {
-    return html`<div class="overlay" part="error" role="alert">
-      <slot name="error">
-        <p>${this.#error?.message ?? 'The chat could not start.'}</p>
-        <button part="retry-button" type="button" @click=${this.retry}>Retry</button>
-      </slot>
-    </div>`;
-  }
 }
 
-/** Whether a mutation inside the element concerns its `<script type="application/json">` options. */
-function touchesJsonOptions(record: MutationRecord): boolean {
-  const isJson = (node: Node | null): boolean =>
-    node instanceof Element ? node.matches('script[type="application/json"]') : !!node?.parentElement?.matches('script[type="application/json"]');
-  return isJson(record.target) || [...record.addedNodes, ...record.removedNodes].some(isJson);
-}
-
-const chatIcon = html`<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">
-  <path d="M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.9A8 8 0 1 1 21 12z" />
-</svg>`;
-const closeIcon = html`<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true">
-  <path d="M6 6l12 12M18 6L6 18" />
-</svg>`;

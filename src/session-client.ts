@@ -1,15 +1,7 @@
 import { ManagedChatKitError } from './errors.js';
+import { sendSessionRequest, type SessionConfig, type SessionRequest } from './session-request.js';
 
-/** What a session request needs, read fresh from the element for every request. */
-export interface SessionConfig {
-  startUrl: string;
-  refreshUrl: string;
-  workflowId?: string;
-  credentials: RequestCredentials;
-  headers?: HeadersInit;
-  /** ms allowed for each request. */
-  timeout: number;
-}
+export type { SessionConfig };
 
 /** Largest session answer read; anything bigger is refused rather than buffered. */
 const MAX_BODY_BYTES = 1 << 20;
@@ -55,10 +47,13 @@ export class SessionClient {
     return secret;
   };
 
-  /** Starts the start request now, so the first `getClientSecret(null)` finds it in flight or done. */
-  prefetch(): void {
-    if (this.#prefetched && Date.now() - this.#prefetched.at < this.#maxPrefetchAge) return;
-    const secret = this.#request(null);
+  /**
+   * Starts the start request now, so the first `getClientSecret(null)` finds it in flight or done — or adopts `started`,
+   * the one the element's first stage sent as it connected.
+   */
+  prefetch(started?: SessionRequest): void {
+    if (this.#prefetched && Date.now() - this.#prefetched.at < this.#maxPrefetchAge) return started?.abort();
+    const secret = this.#request(null, started);
     secret.catch(() => {}); // reported when (and if) ChatKit takes it
     this.#prefetched = { secret, at: Date.now() };
   }
@@ -83,11 +78,12 @@ export class SessionClient {
     return prefetched.secret;
   }
 
-  #request(current: string | null): Promise<string> {
+  #request(current: string | null, started?: SessionRequest): Promise<string> {
     const key = !current ? 'start' : `refresh:${current}`;
     let secret = this.#inFlight.get(key);
-    if (!secret) {
-      secret = this.#post(current).finally(() => {
+    if (secret) started?.abort();
+    else {
+      secret = this.#post(current, started).finally(() => {
         if (this.#inFlight.get(key) === secret) this.#inFlight.delete(key);
       });
       this.#inFlight.set(key, secret);
@@ -95,31 +91,21 @@ export class SessionClient {
     return secret;
   }
 
-  async #post(current: string | null): Promise<string> {
+  async #post(current: string | null, started?: SessionRequest): Promise<string> {
     const config = this.#config();
     const attribute = !current ? 'start-url' : 'refresh-url';
     const url = !current ? config.startUrl : config.refreshUrl;
-    const body: Record<string, unknown> = !current ? {} : { currentClientSecret: current };
-    if (config.workflowId) body.workflow = { id: config.workflowId };
-
+    const request = started ?? sendSessionRequest(config, current);
     const outer = this.#controller.signal;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException('timeout', 'TimeoutError')), config.timeout);
-    const onAbort = () => controller.abort(outer.reason);
+    const onAbort = () => request.abort(outer.reason);
+    if (outer.aborted) onAbort();
     outer.addEventListener('abort', onAbort, { once: true });
     try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { ...headerRecord(config.headers), 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify(body),
-        credentials: config.credentials,
-        signal: controller.signal,
-      });
-      return await readSecret(response, attribute, url, controller.signal);
+      return await readSecret(await request.response, attribute, url, request.signal);
     } catch (error) {
       if (error instanceof ManagedChatKitError) throw error;
       if (outer.aborted) throw error;
-      if (controller.signal.aborted) {
+      if (request.timedOut) {
         throw new ManagedChatKitError('session', `${attribute} ${url} did not answer within ${config.timeout} ms (timeout attribute). Check the server or raise timeout.`, {
           retryable: true,
           cause: error,
@@ -131,7 +117,7 @@ export class SessionClient {
         cause: error,
       });
     } finally {
-      clearTimeout(timer);
+      request.done();
       outer.removeEventListener('abort', onAbort);
     }
   }
@@ -211,9 +197,6 @@ function errorMessageOf(json: unknown): string | undefined {
   return undefined;
 }
 
-function headerRecord(headers: HeadersInit | undefined): Record<string, string> {
-  return Object.fromEntries(new Headers(headers ?? {}).entries());
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,5 +1,3 @@
-import { ManagedChatKitError } from './errors.js';
-
 /**
  * Which origins `<managed-chatkit>` may load its script from (`script`) and send ChatKit's requests to (`connect`:
  * `api-url`, `upload-url`).
@@ -11,33 +9,19 @@ import { ManagedChatKitError } from './errors.js';
  * `<meta>` in `<head>`, which markup in the body cannot place (the HTML parser keeps a `<meta>` in the body where it is).
  * No localhost exception: what passes on a developer's machine is what passes in production.
  */
-export type UrlKind = 'script' | 'connect';
+import { ManagedChatKitError } from './errors.js';
+import { configuredOrigins, PROPERTY, toOrigin, type UrlKind } from './allowed-origins.js';
+import { CHATKIT_CDN_ORIGIN, pageNonce, setScriptUrlCheck } from './script-tag.js';
+import { scriptSrcName } from './url-check.js';
 
-/** ChatKit's CDN: the one origin besides the page's that `script-src` may load from by default. */
-export const CHATKIT_CDN_ORIGIN = 'https://cdn.platform.openai.com';
+export { CHATKIT_CDN_ORIGIN };
+
+export { getAllowedOrigins, setAllowedOrigins, type UrlKind } from './allowed-origins.js';
+
+
 
 /** `<meta name>` in `<head>` listing extra origins (space-separated), per kind. */
 export const ALLOWLIST_META = { script: 'managed-chatkit-script-src', connect: 'managed-chatkit-connect-src' } as const;
-
-/** The JavaScript property, per kind (for messages). */
-const PROPERTY = { script: 'allowedScriptOrigins', connect: 'allowedConnectOrigins' } as const;
-
-/** Lists set from JavaScript; `null` until set (the `<meta>` is read then). */
-const configured: Record<UrlKind, readonly string[] | null> = { script: null, connect: null };
-
-/** The origins set from JavaScript for `kind`, or `null` when none were set. */
-export function getAllowedOrigins(kind: UrlKind): readonly string[] | null {
-  return configured[kind];
-}
-
-/**
- * Sets the origins allowed for `kind` from JavaScript (`null` or `undefined` goes back to reading the `<meta>`). Once
- * set, the `<meta>` is not read: a page that sets the list from code cannot be widened by markup at all.
- * Throws a `TypeError` for an entry that is not an http(s) origin such as `https://chat.example.com`.
- */
-export function setAllowedOrigins(kind: UrlKind, origins: Iterable<string> | null | undefined): void {
-  configured[kind] = origins == null ? null : Object.freeze([...origins].map((entry) => toOrigin(entry, `ManagedChatKit.${PROPERTY[kind]}`, TypeError)));
-}
 
 /**
  * Resolves `value` against the document (`base`) and returns it when its origin is allowed for `kind` on a page of
@@ -73,6 +57,16 @@ export function checkUrl(kind: UrlKind, value: string, name: string, page: strin
   );
 }
 
+/**
+ * Resolves `src` against the document and checks it against the URL policy: ChatKit's CDN, the page's own origin, or
+ * an origin the page allows from its own code (`ManagedChatKit.allowedScriptOrigins` or
+ * `<meta name="managed-chatkit-script-src">` in `<head>`). Anything else — another origin named only by the attribute,
+ * `javascript:`, `data:` — is a `config` error, and such a URL is never inserted nor given the nonce.
+ */
+export function resolveScriptUrl(src: string, base: string = document.baseURI, page: string = self.origin ?? location.href): URL {
+  return checkUrl('script', src, scriptSrcName(src), page, base);
+}
+
 /** Whether `href` may be loaded as ChatKit's script on this page (the Trusted Types policy's check). */
 export function isAllowedScriptUrl(href: string): boolean {
   try {
@@ -88,7 +82,7 @@ export function isAllowedScriptUrl(href: string): boolean {
  * from rendered content into `<head>` (React 19 does) can widen the list.
  */
 function allowedOrigins(kind: UrlKind): readonly string[] {
-  const list = configured[kind];
+  const list = configuredOrigins[kind];
   if (list) return list;
   const nonce = pageNonce();
   const origins: string[] = [];
@@ -99,27 +93,9 @@ function allowedOrigins(kind: UrlKind): readonly string[] {
   return origins;
 }
 
-/** The nonce of the page's own scripts, if it has any (read through the property: browsers hide the attribute). */
-export function pageNonce(): string | undefined {
-  for (const script of document.scripts) if (script.nonce) return script.nonce;
-  return undefined;
-}
-
-/** `entry` as an origin (`https://host[:port]`); anything with a path, or not http(s), is refused. */
-function toOrigin(entry: string, where: string, error: (message: string) => Error): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(entry);
-  } catch {
-    // reported below
-  }
-  // An origin's href is the origin and "/": a path, query, hash or user name makes it differ.
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.href !== `${url.origin}/`) {
-    throw error(`${where}: "${entry}" is not an origin. Give origins only, such as https://chat.example.com (no path).`);
-  }
-  return url.origin;
-}
-
 function refusal(message: string): ManagedChatKitError {
   return new ManagedChatKitError('config', message, { retryable: false });
 }
+
+// From now on the script tag's check and the Trusted Types policy apply the whole policy, `<meta>` allowlist included.
+setScriptUrlCheck(isAllowedScriptUrl);

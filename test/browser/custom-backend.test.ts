@@ -192,13 +192,13 @@ describe('<managed-chatkit> with your own ChatKit server', () => {
     ManagedChatKit.allowedConnectOrigins = [origin];
     const slowScript = doubleSrc({}, 300);
     const anonymous = mount({ 'script-src': slowScript, 'api-url': `${origin}/chatkit/warm`, 'domain-key': 'k' });
-    await sleep(0);
+    await anonymous.updateComplete; // the attempt starts as the second stage arrives, the script already on its way
     const link = [...document.head.querySelectorAll<HTMLLinkElement>('link[rel="preconnect"]')].find((l) => l.href.startsWith(origin));
     expect(link, '<link rel=preconnect> to the api-url origin').to.exist;
     expect(link!.crossOrigin).to.equal('anonymous');
     anonymous.remove();
     const credentialed = mount({ 'script-src': slowScript, 'api-url': `${origin}/chatkit/warm2`, 'domain-key': 'k', credentials: 'include' });
-    await sleep(0);
+    await credentialed.updateComplete;
     const links = [...document.head.querySelectorAll<HTMLLinkElement>('link[rel="preconnect"]')].filter((l) => l.href.startsWith(origin));
     expect(links.map((l) => l.crossOrigin)).to.have.members(['anonymous', null]);
     links.forEach((l) => l.remove());

@@ -9,7 +9,7 @@
 import { expect } from '@open-wc/testing';
 import type { ManagedChatKitErrorDetail } from '../../src/errors.js';
 import type { ManagedChatKit, ManagedChatKitState } from '../../src/managed-chatkit.js';
-import { trustedScriptUrl } from '../../src/script-loader.js';
+import { trustedScriptUrl } from '../../src/script-tag.js';
 import { chatkitServer, doubleSrc, scenario, sleep, until, type ChatKitDouble, type DoubleRegistry } from './helpers.js';
 
 interface PageRecord {

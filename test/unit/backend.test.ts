@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { customApi, resolveBackend, type BackendInput } from '../../src/backend.js';
 import { ManagedChatKitError } from '../../src/errors.js';
+import { load } from '../../src/on-demand.js';
 import { setAllowedOrigins } from '../../src/url-policy.js';
+
+// Cross-origin URLs need the URL policy's chunk (the element fetches it first, src/url-check.ts).
+beforeAll(() => load(['urlPolicy']));
 
 const input = (over: Partial<BackendInput> = {}): BackendInput => ({
   apiUrl: null,

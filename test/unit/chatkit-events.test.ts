@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CHATKIT_EVENTS, dashedName, forwardChatKitEvent } from '../../src/chatkit-events.js';
+import { CHATKIT_EVENTS, dashedName } from '../../src/chatkit-events.js';
+import { forwardChatKitEvent } from '../../src/forward-event.js';
 
 describe('ChatKit event forwarding', () => {
   it('names the dashed twin of every ChatKit event', () => {

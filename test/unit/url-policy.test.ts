@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SCRIPT_SRC, resolveScriptUrl } from '../../src/script-loader.js';
-import { ALLOWLIST_META, checkUrl, isAllowedScriptUrl, setAllowedOrigins } from '../../src/url-policy.js';
+import { DEFAULT_SCRIPT_SRC } from '../../src/script-tag.js';
+import { ALLOWLIST_META, checkUrl, isAllowedScriptUrl, resolveScriptUrl, setAllowedOrigins } from '../../src/url-policy.js';
 
 const page = 'https://shop.example/products/1';
 const script = (src: string) => resolveScriptUrl(src, page, page);

@@ -1,7 +1,8 @@
 /**
  * <managed-chatkit> pasted into a CMS page: test/fixtures/cms-snippet.html holds nothing but the bundle's
  * `<script type="module">`, the element and its JSON options — no build step, no JavaScript of the page's own.
- * Needs `npm run build` first (npm test does it): the page loads dist/managed-chatkit.bundle.js.
+ * Needs `npm run build` first (npm test does it): the page loads dist/managed-chatkit.js, which fetches the rest of
+ * the element from the same folder.
  */
 import { expect } from '@open-wc/testing';
 import type { ManagedChatKit } from '../../../src/index.js';
@@ -22,7 +23,7 @@ function loadPage(src: string): Promise<HTMLIFrameElement> {
 describe('<managed-chatkit> pasted into a CMS page', () => {
   afterEach(() => document.body.replaceChildren());
 
-  it('the self-contained bundle starts from plain HTML: secret from start-url, options from the JSON child', async () => {
+  it('the built first stage starts from plain HTML: secret from start-url, options from the JSON child; the rest of the element arrives beside it', async () => {
     const frame = await loadPage('/test/fixtures/cms-snippet.html');
     const page = frame.contentWindow!;
     const el = page.document.querySelector('managed-chatkit') as ManagedChatKit;
@@ -40,15 +41,20 @@ describe('<managed-chatkit> pasted into a CMS page', () => {
 
     const log = (await (await fetch('/session/cms-snippet/log')).json()) as Array<{ kind: string }>;
     expect(log.map((entry) => entry.kind)).to.deep.equal(['start']);
-    // One ChatKit tag, and nothing but the bundle was needed: no Lit or source modules fetched by the page.
+    // One ChatKit tag, and nothing but the built files were needed: no source modules fetched by the page, no launcher.
     expect(page.document.querySelectorAll('script[src*="chatkit-double.js"]').length).to.equal(1);
-    const fetched = page.performance
-      .getEntriesByType('resource')
-      .map((entry) => new URL(entry.name).pathname)
-      .filter((path) => !path.startsWith('/__web-dev-server')); // the test server's own reload socket
+    const entries = page.performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+    const fetched = entries.map((entry) => new URL(entry.name).pathname).filter((path) => !path.startsWith('/__web-dev-server')); // the test server's own reload socket
     expect(fetched.filter((path) => path.endsWith('.js') || path.endsWith('.ts')).sort()).to.deep.equal([
-      '/dist/managed-chatkit.bundle.js',
+      '/dist/managed-chatkit.chatkit-controller.js',
+      '/dist/managed-chatkit.js',
+      '/dist/managed-chatkit.session-client.js', // hosted mode only
       '/script/0/chatkit-double.js',
     ]);
+    // Two stages: the session request and ChatKit's script left before the rest of the element had arrived.
+    const timing = (path: string) => entries.find((entry) => new URL(entry.name).pathname === path)!;
+    const rest = timing('/dist/managed-chatkit.chatkit-controller.js');
+    expect(timing('/session/cms-snippet/start').startTime, '/start sent before the second stage arrived').to.be.below(rest.responseEnd);
+    expect(timing('/script/0/chatkit-double.js').startTime, 'script requested before the second stage arrived').to.be.below(rest.responseEnd);
   });
 });

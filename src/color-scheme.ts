@@ -1,13 +1,10 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
-
-/** Tracks `prefers-color-scheme: dark` live while the host is connected, and calls `onChange` when it flips. */
-export class ColorSchemeController implements ReactiveController {
+/** Tracks `prefers-color-scheme: dark` live while started, and calls `onChange` when it flips. */
+export class ColorScheme {
   #query: MediaQueryList | null = null;
   readonly #onChange: () => void;
 
-  constructor(host: ReactiveControllerHost, onChange: () => void) {
+  constructor(onChange: () => void) {
     this.#onChange = onChange;
-    host.addController(this);
   }
 
   /** Whether the visitor prefers a dark color scheme right now. */
@@ -17,12 +14,13 @@ export class ColorSchemeController implements ReactiveController {
 
   readonly #listener = (): void => this.#onChange();
 
-  hostConnected(): void {
+  start(): void {
+    if (this.#query) return;
     this.#query = globalThis.matchMedia?.('(prefers-color-scheme: dark)') ?? null;
     this.#query?.addEventListener('change', this.#listener);
   }
 
-  hostDisconnected(): void {
+  stop(): void {
     this.#query?.removeEventListener('change', this.#listener);
     this.#query = null;
   }
