@@ -63,6 +63,22 @@ test('the tarball holds the entry points and no test or config files', () => {
   assert.deepEqual(files.filter((f) => /^(test|scripts|demo|node_modules)\//.test(f) || f.endsWith('.config.mjs') || f.endsWith('.test.ts')), []);
 });
 
+test("every relative import of the element's files (its chunks) is a file in the tarball", () => {
+  const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
+  const element = files.filter((f) => /^dist\/managed-chatkit[\w.-]*\.js$/.test(f));
+  assert.ok(element.length > 3, `the element's files: ${element.join(', ')}`);
+  const imports = [];
+  for (const file of element) {
+    const code = execFileSync('tar', ['-xzOf', tarball, `package/${file}`], { encoding: 'utf8' });
+    for (const [, target] of code.matchAll(/(?:\bfrom|\bimport\(?)\s*["'`](\.\/[\w.-]+\.js)["'`]/g)) {
+      imports.push(target);
+      assert.ok(files.includes(`dist/${target.slice(2)}`), `${file} imports ${target}, which is not in the tarball`);
+    }
+  }
+  // The first stage's own chunks were among them (so the pattern still matches what the build writes).
+  assert.ok(imports.includes('./managed-chatkit.chatkit-controller.js') && imports.includes('./managed-chatkit.launcher.js'), imports.join(', '));
+});
+
 test('publint --strict finds nothing in the tarball', () => {
   const { status, output } = run(bin('publint'), ['run', tarball, '--strict'], work);
   assert.equal(status, 0, output);
