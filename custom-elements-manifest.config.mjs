@@ -15,6 +15,8 @@
  * - `chatkitEventsPlugin`: ChatKit's events are re-fired from a list (`CHATKIT_EVENTS`), not literal `dispatchEvent`
  *   calls; each one and its dashed twin is listed, typed and described from @openai/chatkit's `ChatKitEvents`.
  * - `hostTypingsPlugin`: Vue `GlobalComponents`, Svelte 5 `SvelteHTMLElements` and JSX `IntrinsicElements` typings.
+ * - `propertyTablePlugin`: the element's reactive properties are accessors made from a table (`PROPERTIES` in
+ *   src/managed-chatkit.ts); their default, attribute and reflection are read from that table.
  * - `privateMembersPlugin`: drops `#private` and `private` members — internals, not API — from the manifest.
  * Plus custom-element-vs-code-integration for VS Code's HTML/CSS custom data.
  */
@@ -34,6 +36,7 @@ export default {
   packagejson: false,
   plugins: [
     privateMembersPlugin(),
+    propertyTablePlugin(),
     defineCallPlugin(),
     attributeDocsPlugin(),
     restParametersPlugin(),
@@ -47,6 +50,39 @@ export default {
     }),
   ],
 };
+
+/**
+ * Fills each reactive property's `default`, `attribute`, `reflects` (and the attribute's `default`) from the `PROPERTIES`
+ * table in src/managed-chatkit.ts: `name: [Kind.<kind>, <default>],`, the attribute being the kebab-case name.
+ */
+function propertyTablePlugin() {
+  const source = fs.readFileSync('src/managed-chatkit.ts', 'utf8');
+  const table = /const PROPERTIES[^{]*\{([\s\S]*?)\n\};/.exec(source)?.[1];
+  if (!table) throw new Error('propertyTablePlugin: no PROPERTIES table in src/managed-chatkit.ts');
+  const rows = [...table.matchAll(/^\s*(\w+): \[Kind\.(\w+), (.+)\],$/gm)].map(([, name, kind, initial]) => ({ name, kind, initial }));
+  const kebab = (/** @type {string} */ name) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return {
+    name: 'managed-chatkit:property-table',
+    packageLinkPhase({ customElementsManifest }) {
+      for (const module of customElementsManifest.modules ?? []) {
+        for (const declaration of module.declarations ?? []) {
+          if (declaration.tagName !== 'managed-chatkit' && declaration.name !== 'ManagedChatKit') continue;
+          for (const { name, kind, initial } of rows) {
+            const member = declaration.members?.find((/** @type {any} */ m) => m.name === name);
+            if (!member) throw new Error(`propertyTablePlugin: PROPERTIES lists ${name}, the class declares no such field`);
+            const value = initial === 'DEFAULT_SCRIPT_SRC' ? "'https://cdn.platform.openai.com/deployments/chatkit/chatkit.js'" : initial === 'DEFAULT_TIMEOUT' ? '15000' : initial;
+            Object.assign(member, { privacy: 'public', default: value });
+            if (kind === 'PropertyOnly') continue;
+            member.attribute = kebab(name);
+            if (kind === 'Reflected') member.reflects = true;
+            const attribute = declaration.attributes?.find((/** @type {any} */ a) => a.name === member.attribute);
+            if (attribute) attribute.default = value;
+          }
+        }
+      }
+    },
+  };
+}
 
 /** Removes private members (`#field`, `#method()`, TypeScript `private`): they are internals, not API. */
 function privateMembersPlugin() {
