@@ -4,6 +4,7 @@ import { buildChatKitOptions, parseOptionsAttribute, parseOptionsJson } from './
 import { CHATKIT_EVENTS } from './chatkit-events.js';
 import { ElementView } from './element-view.js';
 import { forwardChatKitEvent } from './forward-event.js';
+import { inTurboPreview } from './in-turbo-preview.js';
 import { ManagedChatKitError, type ManagedChatKitErrorDetail } from './errors.js';
 import type { HeadStart } from './head-start.js';
 import type { Launcher as LauncherView } from './launcher.js';
@@ -113,10 +114,10 @@ export class ChatKitController {
   update(changed: ReadonlySet<string>, start: boolean, early: HeadStart | undefined): void {
     const host = this.#host;
     if (start) this.#connect(early);
-    const optionsChanged = [...changed].some((key) => OPTION_PROPERTIES.has(key));
-    if (optionsChanged) this.#optionsDirty = true;
+    const keys = [...changed];
+    if (keys.some((key) => OPTION_PROPERTIES.has(key))) this.#optionsDirty = true;
     // A change made before a failure was reported cannot be its fix; one made since may be.
-    const configFixable = !start && !this.#changesPredateError && [...changed].some((key) => CONFIG_PROPERTIES.has(key));
+    const configFixable = !start && !this.#changesPredateError && keys.some((key) => CONFIG_PROPERTIES.has(key));
     this.#changesPredateError = false;
     if (changed.has('launcher') || (start && host.launcher)) this.#renderLauncher();
     this.#launcher?.render(host.open);
@@ -195,7 +196,7 @@ export class ChatKitController {
     this.#stopWatching?.();
     this.#stopWatching = null;
     if (host.launcher && !host.open) return this.#setState('idle');
-    if (document.documentElement.hasAttribute('data-turbo-preview')) {
+    if (inTurboPreview()) {
       // Turbo's cached preview is replaced by the fresh page in a moment: no script, no session for it.
       this.#setState('idle');
       this.#watch('turboPreview', () =>

@@ -1,3 +1,4 @@
+import { inTurboPreview } from './in-turbo-preview.js';
 import { CHATKIT_TAG, DEFAULT_SCRIPT_SRC, isPlainlyAllowed, pageNonce, startScriptTag, trustedTypesRefused } from './script-tag.js';
 import { sendSessionRequest, sessionConfigOf, type SessionRequest } from './session-request.js';
 import type { ManagedChatKit } from './managed-chatkit.js';
@@ -17,7 +18,7 @@ export interface HeadStart {
  */
 export function headStart(element: ManagedChatKit): HeadStart | undefined {
   const { timeout, loading, options } = element;
-  if ((element.launcher && !element.open) || loading !== 'eager' || document.documentElement.hasAttribute('data-turbo-preview')) return;
+  if ((element.launcher && !element.open) || loading !== 'eager' || inTurboPreview()) return;
   // (An invalid `credentials` makes fetch refuse before anything is sent.)
   if (!(timeout > 0 && timeout < Infinity)) return;
   let script: URL;

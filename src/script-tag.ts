@@ -126,11 +126,29 @@ let policy: { createScriptURL(input: string): unknown } | null | undefined;
 let policyRefused = false;
 
 /**
+ * Our Trusted Types policy, created on first use, whose check is the URL policy's; `null` where the browser has no
+ * Trusted Types, or when the page refused it (`policyRefused`).
+ */
+function scriptUrlPolicy(): typeof policy {
+  if (policy !== undefined) return policy;
+  try {
+    policy =
+      (globalThis as { trustedTypes?: { createPolicy(name: string, rules: { createScriptURL(input: string): string }): typeof policy } }).trustedTypes?.createPolicy(TRUSTED_TYPES_POLICY, {
+        createScriptURL: check, // the same check, whoever asks
+      }) ?? null;
+  } catch {
+    policy = null; // a second copy on the page, or a CSP that does not list the policy: fall back to a string
+    policyRefused = true;
+  }
+  return policy;
+}
+
+/**
  * Whether the page's CSP refused our Trusted Types policy: a plain string would be refused too (the first stage then
  * leaves the tag to the full element, which reports it — one violation report, not two).
  */
 export function trustedTypesRefused(): boolean {
-  trustedScriptUrl(null);
+  scriptUrlPolicy();
   return policyRefused;
 }
 
@@ -138,18 +156,7 @@ export function trustedTypesRefused(): boolean {
  * Passes the URL through a Trusted Types policy where the browser has them. The policy enforces the same allowlist as
  * `script-src`: it throws for any URL the URL policy refuses, whoever asks.
  */
-export function trustedScriptUrl(href: string | null): unknown {
-  if (href !== null) check(href);
-  if (policy === undefined) {
-    try {
-      policy =
-        (globalThis as { trustedTypes?: { createPolicy(name: string, rules: { createScriptURL(input: string): string }): typeof policy } }).trustedTypes?.createPolicy(TRUSTED_TYPES_POLICY, {
-          createScriptURL: check, // the same check, whoever asks
-        }) ?? null;
-    } catch {
-      policy = null; // a second copy on the page, or a CSP that does not list the policy: fall back to a string
-      policyRefused = true;
-    }
-  }
-  return href === null ? null : policy ? policy.createScriptURL(href) : href;
+export function trustedScriptUrl(href: string): unknown {
+  check(href);
+  return scriptUrlPolicy()?.createScriptURL(href) ?? href;
 }

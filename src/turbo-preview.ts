@@ -1,8 +1,4 @@
-/**
- * Turbo Drive shows a cached snapshot of a page (`<html data-turbo-preview>`) while it fetches the fresh one, then
- * replaces it: an element in the preview must not start ChatKit (a session per revisit, thrown away at once).
- */
-export const inTurboPreview = (): boolean => document.documentElement.hasAttribute('data-turbo-preview');
+import { inTurboPreview } from './in-turbo-preview.js';
 
 /** How long after the preview ended without a `turbo:load` an element still there starts anyway (a failed visit). */
 const FALLBACK_MS = 1000;
