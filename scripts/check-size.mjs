@@ -2,6 +2,7 @@
 // Run after `npm run build`.
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { relativeImports } from './relative-imports.mjs';
 
 const DIST = 'dist';
 const FIRST_STAGE = 'managed-chatkit.js';
@@ -27,10 +28,7 @@ const sizes = Object.fromEntries(files.map((name) => [name, gzip(name)]));
 
 /** The relative imports of a built file: static ones (loaded with it) and dynamic ones (loaded on demand). */
 function edges(name) {
-  const code = readFileSync(`${DIST}/${name}`, 'utf8');
-  const statics = [...code.matchAll(/(?:\bfrom|\bimport)\s*["'`]\.\/([\w.-]+\.js)["'`]/g)].map((m) => m[1]);
-  const dynamics = [...code.matchAll(/\bimport\(\s*["'`]\.\/([\w.-]+\.js)["'`]\s*\)/g)].map((m) => m[1]);
-  return { statics, dynamics };
+  return relativeImports(readFileSync(`${DIST}/${name}`, 'utf8'));
 }
 
 /** A file and everything it imports statically. */
