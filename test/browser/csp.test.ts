@@ -6,17 +6,9 @@
 import { expect } from '@open-wc/testing';
 import type { ManagedChatKitErrorDetail } from '../../src/errors.js';
 import type { ManagedChatKit, ManagedChatKitState } from '../../src/managed-chatkit.js';
-import { chatkitServer, doubleSrc, scenario, sleep, until, type ChatKitDouble } from './helpers.js';
+import { chatkitServer, doubleSrc, scenario, sleep, until, type ChatKitDouble, type CspPageRecord } from './helpers.js';
 
-interface PageRecord {
-  errors: Array<{ message: string; filename: string }>;
-  rejections: string[];
-  violations: Array<{ directive: string; blockedURI: string; sample: string }>;
-  elementErrors: ManagedChatKitErrorDetail[];
-  states: Array<[ManagedChatKitState, ManagedChatKitState]>;
-}
-
-type PageWindow = Window & typeof globalThis & { __page: PageRecord };
+type PageWindow = Window & typeof globalThis & { __page: CspPageRecord };
 
 interface CspPage {
   win: PageWindow;
@@ -24,7 +16,7 @@ interface CspPage {
   element: ManagedChatKit;
   /** The nonce of the response (read from the page's own script), or undefined when the page has none. */
   nonce: string | undefined;
-  record: PageRecord;
+  record: CspPageRecord;
   /** Absolute URL of the element's script-src. */
   scriptHref: string;
 }

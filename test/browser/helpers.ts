@@ -1,3 +1,4 @@
+import type { ManagedChatKitErrorDetail } from '../../src/errors.js';
 import type { ManagedChatKit, ManagedChatKitState } from '../../src/managed-chatkit.js';
 
 /** What the ChatKit double exposes on each instance (see test/fixtures/chatkit-double.ts). */
@@ -135,4 +136,15 @@ export function errorsOf(element: ManagedChatKit) {
 /** Removes every managed-chatkit element from the page. */
 export function cleanup(): void {
   document.querySelectorAll('managed-chatkit').forEach((element) => element.remove());
+}
+
+/** What a page of test/fixtures/csp-pages.mjs records from its first script on, as `window.__page`. */
+export interface CspPageRecord {
+  errors: Array<{ message: string; filename: string }>;
+  rejections: string[];
+  violations: Array<{ directive: string; blockedURI: string; sample: string }>;
+  elementErrors: ManagedChatKitErrorDetail[];
+  states: Array<[ManagedChatKitState, ManagedChatKitState]>;
+  /** `[src, nonce]` of every script tag the element inserted (even one removed again). */
+  scripts: Array<[string, string]>;
 }

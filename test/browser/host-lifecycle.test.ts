@@ -104,14 +104,19 @@ describe('the state attribute stays true (issue 12.2, 12.3)', () => {
   });
 });
 
+/** Two sections on the page to move an element between. */
+function twoParents(): [HTMLElement, HTMLElement] {
+  const parents: [HTMLElement, HTMLElement] = [document.createElement('section'), document.createElement('section')];
+  document.body.append(...parents);
+  return parents;
+}
+
 describe('moving a live element (issue 12.4)', () => {
   afterEach(cleanup);
 
   it('append to another parent keeps ChatKit, its session and its options', async () => {
     const s = scenario('move-append');
-    const first = document.createElement('section');
-    const second = document.createElement('section');
-    document.body.append(first, second);
+    const [first, second] = twoParents();
     const element = mount({ 'script-src': SCRIPT, 'start-url': s.startUrl }, first);
     await untilState(element, 'ready');
     const double = innerDouble(element)!;
@@ -127,9 +132,7 @@ describe('moving a live element (issue 12.4)', () => {
   it('moveBefore (Chromium 133+) keeps ChatKit without a disconnect', async function () {
     if (!('moveBefore' in Element.prototype)) this.skip();
     const s = scenario('move-before');
-    const first = document.createElement('section');
-    const second = document.createElement('section');
-    document.body.append(first, second);
+    const [first, second] = twoParents();
     const element = mount({ 'script-src': SCRIPT, 'start-url': s.startUrl }, first);
     await untilState(element, 'ready');
     const double = innerDouble(element)!;

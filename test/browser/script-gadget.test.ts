@@ -10,25 +10,16 @@ import { expect } from '@open-wc/testing';
 import type { ManagedChatKitErrorDetail } from '../../src/errors.js';
 import type { ManagedChatKit, ManagedChatKitState } from '../../src/managed-chatkit.js';
 import { trustedScriptUrl } from '../../src/script-tag.js';
-import { chatkitServer, doubleSrc, scenario, sleep, until, type ChatKitDouble, type DoubleRegistry } from './helpers.js';
+import { chatkitServer, doubleSrc, scenario, sleep, until, type ChatKitDouble, type CspPageRecord, type DoubleRegistry } from './helpers.js';
 
-interface PageRecord {
-  errors: Array<{ message: string; filename: string }>;
-  rejections: string[];
-  violations: Array<{ directive: string; blockedURI: string; sample: string }>;
-  elementErrors: ManagedChatKitErrorDetail[];
-  /** `[src, nonce]` of every script tag the element inserted (even one removed again). */
-  scripts: Array<[string, string]>;
-}
-
-type PageWindow = Window & typeof globalThis & { __page: PageRecord; chatkitDouble?: DoubleRegistry };
+type PageWindow = Window & typeof globalThis & { __page: CspPageRecord; chatkitDouble?: DoubleRegistry };
 
 interface Page {
   win: PageWindow;
   doc: Document;
   element: ManagedChatKit;
   nonce: string | undefined;
-  record: PageRecord;
+  record: CspPageRecord;
   session: ReturnType<typeof scenario>;
 }
 

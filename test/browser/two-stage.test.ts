@@ -7,17 +7,11 @@ import { expect } from '@open-wc/testing';
 import type { ManagedChatKitErrorDetail } from '../../src/errors.js';
 import type { ManagedChatKit } from '../../src/managed-chatkit.js';
 import { until } from './helpers.js';
-
-const frames: HTMLIFrameElement[] = [];
+import { loadPage } from './hosts/host-helpers.js';
 
 async function openPage(): Promise<{ win: Window & typeof globalThis; element: ManagedChatKit; errors: ManagedChatKitErrorDetail[] }> {
   // Events fired before the frame's load event are missed here: the element's `error` tells what happened.
-  const frame = document.createElement('iframe');
-  frames.push(frame);
-  const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
-  frame.src = '/test/fixtures/two-stage.html';
-  document.body.append(frame);
-  await loaded;
+  const frame = await loadPage('/test/fixtures/two-stage.html');
   const win = frame.contentWindow as Window & typeof globalThis;
   const errors: ManagedChatKitErrorDetail[] = [];
   win.document.addEventListener('managed-chatkit-error', (event) => {
@@ -29,7 +23,7 @@ async function openPage(): Promise<{ win: Window & typeof globalThis; element: M
 
 describe('two-stage boot (built files)', () => {
   afterEach(async () => {
-    frames.splice(0).forEach((frame) => frame.remove());
+    document.body.replaceChildren();
     await fetch('/faulty-dist', { method: 'DELETE' });
   });
 

@@ -8,17 +8,7 @@ import { expect } from '@open-wc/testing';
 import type { ManagedChatKit } from '../../../src/index.js';
 import type { ChatKitDouble } from '../helpers.js';
 import { until } from '../helpers.js';
-
-function loadPage(src: string): Promise<HTMLIFrameElement> {
-  const frame = document.createElement('iframe');
-  frame.style.cssText = 'width: 800px; height: 700px; border: 0';
-  document.body.append(frame);
-  return new Promise((resolve, reject) => {
-    frame.addEventListener('load', () => resolve(frame), { once: true });
-    frame.addEventListener('error', reject, { once: true });
-    frame.src = src;
-  });
-}
+import { loadPage } from './host-helpers.js';
 
 describe('<managed-chatkit> pasted into a CMS page', () => {
   afterEach(() => document.body.replaceChildren());
