@@ -1,5 +1,6 @@
 import type { CustomApiConfig, FileUploadStrategy } from '@openai/chatkit';
 import { ManagedChatKitError } from './errors.js';
+import type { FailureFacts, FailureReason } from './failure-messages.js';
 import { checkUrl } from './url-check.js';
 
 /** `api` as a page may give it in the JSON child or `options`: your own ChatKit server (never `getClientSecret`). */
@@ -37,22 +38,22 @@ export type Backend = { mode: 'hosted' } | { mode: 'custom'; url: string; domain
 export function resolveBackend(input: BackendInput): Backend {
   const api: PageApiConfig = Object.assign({}, ...input.pageApi);
   if ('getClientSecret' in api) {
-    refuse('api.getClientSecret in the options is not accepted: <managed-chatkit> supplies it from start-url. Remove it, or use your own ChatKit server: api-url and domain-key.');
+    refuse('getClientSecretGiven', []);
   }
   const url = input.apiUrl || api.url;
   if (!url) {
-    if (input.uploadUrl) refuse('upload-url needs api-url (your own ChatKit server).');
+    if (input.uploadUrl) refuse('uploadUrlAlone', []);
     return { mode: 'hosted' };
   }
   const name = input.apiUrl ? `api-url="${url}"` : `api.url "${url}"`;
   checkUrl('connect', url, name);
   const hosted = (['start-url', 'refresh-url', 'workflow-id'] as const).filter((_, i) => [input.startUrl, input.refreshUrl, input.workflowId][i]);
   if (hosted.length) {
-    refuse(`${name} (your own ChatKit server) cannot be combined with ${hosted.join(', ')} (hosted workflow). Remove ${hosted.join(' and ')}, or remove api-url.`);
+    refuse('customAndHosted', [name, hosted]);
   }
   const domainKey = input.domainKey || api.domainKey;
   if (!domainKey) {
-    refuse(`${name} needs domain-key: add ${location.hostname} to your OpenAI domain allowlist (platform.openai.com, Settings → Security) and set domain-key to the key it shows.`);
+    refuse('noDomainKey', [name]);
   }
   let uploadStrategy = api.uploadStrategy;
   if (input.uploadUrl) {
@@ -74,6 +75,6 @@ export function customApi(backend: Extract<Backend, { mode: 'custom' }>, fetchFn
   return api;
 }
 
-function refuse(message: string): never {
-  throw new ManagedChatKitError('config', message, { retryable: false });
+function refuse<R extends FailureReason>(reason: R, facts: FailureFacts[R]): never {
+  throw ManagedChatKitError.because('config', reason, facts, { retryable: false });
 }

@@ -1,11 +1,12 @@
 import type { ChatKitOptions, OpenAIChatKit } from '@openai/chatkit';
 import { customApi, resolveBackend, type Backend } from './backend.js';
-import { buildChatKitOptions, parseOptionsAttribute, parseOptionsJson } from './chatkit-options.js';
+import { buildChatKitOptions, parseOptionsAttribute, parseOptionsJson, type Warn } from './chatkit-options.js';
 import { CHATKIT_EVENTS } from './chatkit-events.js';
 import { ElementView } from './element-view.js';
 import { forwardChatKitEvent } from './forward-event.js';
 import { inTurboPreview } from './in-turbo-preview.js';
-import { ManagedChatKitError, type ManagedChatKitErrorDetail } from './errors.js';
+import { ManagedChatKitError, reasonOf, unworded, type ManagedChatKitErrorDetail, type Reason } from './errors.js';
+import type { FailureFacts } from './failure-messages.js';
 import type { HeadStart } from './head-start.js';
 import type { Launcher as LauncherView } from './launcher.js';
 import { Launcher, loadLauncher, type ManagedChatKit, type ManagedChatKitState, type StateChangeDetail } from './managed-chatkit.js';
@@ -70,7 +71,7 @@ export class ChatKitController {
   /** The backend of the last option set built; the mounted ChatKit was built for `#mountedMode`. */
   #backend: Backend = { mode: 'hosted' };
   #mountedMode: Backend['mode'] | null = null;
-  readonly #watchdog = new ReadinessWatchdog(() => this.#fail(this.#chatkitError(`did not fire chatkit.ready within ${this.#host.timeout} ms (timeout attribute)`)));
+  readonly #watchdog = new ReadinessWatchdog(() => this.#fail(this.#chatkitError('notReady', this.#host.timeout)));
   /** Thread to reopen when ChatKit is rebuilt (retry, reconnect) or remembered by `persist-thread`. */
   #threadId: string | null = null;
   /** Incremented on every start and teardown: a late answer for an older run is dropped. */
@@ -85,6 +86,8 @@ export class ChatKitController {
   /** Option content last sent to ChatKit, with stable function wrappers. */
   readonly #sentOptions = new StableOptions();
   readonly #warned = new Set<string>();
+  /** A failure whose wording is being fetched (its first): reported once that is in. */
+  #failing: ManagedChatKitError | null = null;
   /** `theme="auto"`: follows `prefers-color-scheme` while connected (its chunk fetched with the options). */
   #colorScheme: import('./color-scheme.js').ColorScheme | null = null;
   /** Hosted mode's session client: its chunk is fetched by the first hosted attempt (custom mode never needs it). */
@@ -119,11 +122,13 @@ export class ChatKitController {
     // A change made before a failure was reported cannot be its fix; one made since may be.
     const configFixable = !start && !this.#changesPredateError && keys.some((key) => CONFIG_PROPERTIES.has(key));
     this.#changesPredateError = false;
+    // A failure reported, or one whose wording is still being fetched.
+    const failure = this.#state === 'error' ? this.#error : this.#failing;
     if (changed.has('launcher') || (start && host.launcher)) this.#renderLauncher();
     this.#launcher?.render(host.open);
     if (host.launcher && host.open && this.#state === 'idle' && changed.has('open')) {
       this.#startWhenWanted();
-    } else if (configFixable && this.#state === 'error' && (this.#error?.phase === 'config' || this.#error?.phase === 'chatkit')) {
+    } else if (configFixable && (failure?.phase === 'config' || failure?.phase === 'chatkit')) {
       // A changed domain-key or api-url may be the fix for a ChatKit that never became ready: build a fresh one.
       this.retry();
     }
@@ -145,6 +150,7 @@ export class ChatKitController {
   /** Stops everything a connected element runs: requests, observers, ChatKit; queued method calls reject. */
   teardown(): void {
     this.#run++;
+    this.#failing = null;
     this.#jsonObserver?.disconnect();
     this.#jsonObserver = null;
     this.#colorScheme?.stop();
@@ -237,6 +243,7 @@ export class ChatKitController {
     const host = this.#host;
     const run = ++this.#run;
     this.#error = null;
+    this.#failing = null;
     this.#loadAbort?.abort();
     const abort = (this.#loadAbort = new AbortController());
     this.#setState('loading');
@@ -283,13 +290,13 @@ export class ChatKitController {
   #checkConfig(): URL {
     const host = this.#host;
     if (!CREDENTIALS.includes(host.credentials)) {
-      throw new ManagedChatKitError('config', `credentials="${host.credentials}" is not one of same-origin, include, omit.`, { retryable: false });
+      throw ManagedChatKitError.because('config', 'credentials', [host.credentials], { retryable: false });
     }
     if (!Number.isFinite(host.timeout) || host.timeout <= 0) {
-      throw new ManagedChatKitError('config', `timeout="${host.getAttribute('timeout')}" is not a positive number of milliseconds.`, { retryable: false });
+      throw ManagedChatKitError.because('config', 'timeout', [host.getAttribute('timeout')], { retryable: false });
     }
     if (host.loading !== 'eager' && host.loading !== 'lazy') {
-      throw new ManagedChatKitError('config', `loading="${host.loading}" is not one of eager, lazy.`, { retryable: false });
+      throw ManagedChatKitError.because('config', 'loading', [host.loading], { retryable: false });
     }
     this.#buildOptions(); // throws on a bad JSON child or theme
     const src = host.scriptSrc || DEFAULT_SCRIPT_SRC;
@@ -430,18 +437,11 @@ export class ChatKitController {
     return fetch(input, { ...init, headers, credentials: this.#host.credentials });
   };
 
-  /** A phase-`chatkit` error: what ChatKit did (`what`), then the usual causes for this page and backend. */
-  #chatkitError(what: string): ManagedChatKitError {
+  /** A phase-`chatkit` error: what ChatKit did (its wording adds the usual causes for this page and backend). */
+  #chatkitError<R extends 'notReady' | 'errorBeforeReady'>(reason: R, what: FailureFacts[R][0]): ManagedChatKitError {
     const backend = this.#backend;
-    const custom = backend.mode === 'custom';
-    return new ManagedChatKitError(
-      'chatkit',
-      `ChatKit was mounted but ${what}. Check that ${location.hostname} is on your OpenAI organization's domain allowlist` +
-        (custom ? ` and that domain-key="${backend.domainKey}" is the key it shows for it` : ' (and, with api-url, that domain-key is its key)') +
-        `; that this page's Content-Security-Policy allows ChatKit in frame-src and connect-src` +
-        (custom ? `; and that the ChatKit server at api-url ${backend.url} is running.` : '.'),
-      { retryable: true },
-    );
+    const setup = backend.mode === 'custom' ? [backend.domainKey, backend.url] : [null, null];
+    return ManagedChatKitError.because('chatkit', reason, [what, ...setup] as FailureFacts[R], { retryable: true });
   }
 
   readonly #onChatKitEvent = (event: Event): void => {
@@ -457,7 +457,7 @@ export class ChatKitController {
       // Before ready, ChatKit's own UI may show nothing: the element's error view takes over. (A session failure is
       // already reported by then and leaves the state `error`.)
       const reason = (event as CustomEvent<{ error?: unknown } | undefined>).detail?.error;
-      this.#fail(this.#chatkitError(`fired chatkit.error before chatkit.ready (${reason instanceof Error ? reason.message : String(reason)})`));
+      this.#fail(this.#chatkitError('errorBeforeReady', reason instanceof Error ? reason.message : String(reason)));
     } else if (event.type === 'chatkit.thread.change') {
       this.#threadId = (event as CustomEvent<{ threadId: string | null }>).detail?.threadId ?? null;
       this.#threadStore()?.write(this.#threadId);
@@ -479,16 +479,39 @@ export class ChatKitController {
     return new store.ThreadStore(store.ThreadStore.keyFor(this.#host.persistThread!, backend.mode === 'custom' ? backend.url : (this.#host.startUrl ?? DEFAULT_START_URL)));
   }
 
-  readonly #warnOnce = (message: string): void => {
-    if (this.#warned.has(message)) return;
-    this.#warned.add(message);
-    console.warn(`<managed-chatkit> ${message}`);
+  readonly #warnOnce: Warn = (reason, facts) => {
+    const key = JSON.stringify([reason, facts]);
+    if (this.#warned.has(key)) return;
+    this.#warned.add(key);
+    wordingOf(reasonOf(reason, facts)).then((warning) => console.warn(`<managed-chatkit> ${warning}`));
   };
 
-  /** The one place a failure becomes state, event, console line and view. */
+  /**
+   * The one place a failure becomes state, event, console line and view — once its wording is in (fetched on the
+   * first failure), unless the element has moved on by then: removed, restarted, or ready after all. While that first
+   * wording is fetched the failure counts as reported: what fails after it (ChatKit's own error for a secret that never
+   * came) is its consequence, as it is once the state is `error`.
+   */
   #fail(error: ManagedChatKitError): void {
-    if (!this.#host.isConnected) return;
-    this.#changesPredateError = this.#host.isUpdatePending;
+    const host = this.#host;
+    if (!host.isConnected || this.#failing) return;
+    const run = this.#run;
+    const changesPredateError = host.isUpdatePending;
+    this.#watchdog.stop();
+    if (error.reason && !loaded.failureMessages) {
+      this.#failing = error;
+      worded(error).then(() => {
+        if (this.#failing !== error) return;
+        this.#failing = null;
+        if (run !== this.#run || !host.isConnected || (error.phase === 'chatkit' && this.#ready)) return;
+        this.#report(error, changesPredateError);
+      });
+    } else this.#report(error, changesPredateError);
+  }
+
+  #report(error: ManagedChatKitError, changesPredateError: boolean): void {
+    this.#failing = null;
+    this.#changesPredateError = changesPredateError;
     this.#watchdog.stop();
     this.#error = error;
     this.#setState('error');
@@ -570,4 +593,20 @@ function touchesJsonOptions(record: MutationRecord): boolean {
   const isJson = (node: Node | null): boolean =>
     node instanceof Element ? node.matches('script[type="application/json"]') : !!node?.parentElement?.matches('script[type="application/json"]');
   return isJson(record.target) || [...record.addedNodes, ...record.removedNodes].some(isJson);
+}
+
+/** The message for `reason`, fetching the wording first; if it cannot be fetched, the reason and its facts stand in. */
+async function wordingOf(reason: Reason): Promise<string> {
+  try {
+    await load(['failureMessages']);
+    return loaded.failureMessages!.wording(reason);
+  } catch {
+    return unworded(reason);
+  }
+}
+
+/** `error` with its message worded (see `ManagedChatKitError.because`). */
+async function worded(error: ManagedChatKitError): Promise<ManagedChatKitError> {
+  if (error.reason) error.message = await wordingOf(error.reason);
+  return error;
 }

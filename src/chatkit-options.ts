@@ -1,7 +1,8 @@
 import type { ChatKitOptions, SupportedLocale, ThemeOption } from '@openai/chatkit';
 import type { PageApiConfig } from './backend.js';
-import { CHATKIT_EVENTS, dashedName } from './chatkit-events.js';
+import { CHATKIT_EVENTS, type ChatKitEventName } from './chatkit-events.js';
 import { ManagedChatKitError } from './errors.js';
+import type { FailureFacts } from './failure-messages.js';
 
 /**
  * ChatKit's options as a page supplies them. `api` may only describe your own ChatKit server (`url`, `domainKey`,
@@ -40,8 +41,11 @@ export interface OptionLayers {
   /** Maps a locale to the nearest one ChatKit supports (src/locale.ts, fetched when a locale is set). */
   nearestLocale?: (tag: string) => SupportedLocale | null;
   /** Told about settings that cannot work as given (an unsupported locale, a React-style `on…` handler). */
-  warn?: (message: string) => void;
+  warn?: Warn;
 }
+
+/** Reports a setting that cannot work as given, by its reason (worded by src/failure-messages.ts). */
+export type Warn = <R extends 'unsupportedLocale' | 'reactHandler'>(reason: R, facts: FailureFacts[R]) => void;
 
 /** Keys never copied from page-supplied JSON. */
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -59,7 +63,7 @@ export function buildChatKitOptions(layers: OptionLayers): ChatKitOptions {
 
   if (a.theme) {
     if (!THEMES.includes(a.theme as ThemeAttribute)) {
-      throw new ManagedChatKitError('config', `theme="${a.theme}" is not one of light, dark, auto.`, { retryable: false });
+      throw ManagedChatKitError.because('config', 'theme', [a.theme], { retryable: false });
     }
     const colorScheme = a.theme === 'auto' ? (layers.prefersDark ? 'dark' : 'light') : (a.theme as 'light' | 'dark');
     merged.theme = { ...themeObject(merged.theme), colorScheme };
@@ -73,7 +77,7 @@ export function buildChatKitOptions(layers: OptionLayers): ChatKitOptions {
   if (merged.locale) {
     const nearest = layers.nearestLocale?.(merged.locale);
     if (nearest) merged.locale = nearest;
-    else if (layers.nearestLocale) layers.warn?.(`locale "${merged.locale}" is not one ChatKit supports (SupportedLocale of @openai/chatkit); ChatKit falls back to English.`);
+    else if (layers.nearestLocale) layers.warn?.('unsupportedLocale', [merged.locale]);
   }
   if (a.placeholder) merged.composer = { ...merged.composer, placeholder: a.placeholder };
   if (a.greeting) merged.startScreen = { ...merged.startScreen, greeting: a.greeting };
@@ -84,24 +88,19 @@ export function buildChatKitOptions(layers: OptionLayers): ChatKitOptions {
   return { ...merged, api: layers.api };
 }
 
-/** Parses the JSON child's text. Invalid JSON, or JSON that is not an object, is a `config` error naming the problem. */
-export function parseOptionsJson(text: string, source = 'The <script type="application/json"> options inside <managed-chatkit>'): ChatKitOptionsInput | undefined {
+/**
+ * Parses the JSON child's text (`where`: or the `options` attribute's). Invalid JSON, or JSON that is not an object, is
+ * a `config` error naming the problem.
+ */
+export function parseOptionsJson(text: string, where: 'child' | 'attribute' = 'child'): ChatKitOptionsInput | undefined {
   if (!text.trim()) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ManagedChatKitError('config', `${source} are not valid JSON: ${reason}.`, {
-      retryable: false,
-      cause: error,
-    });
+    throw ManagedChatKitError.because('config', 'invalidJson', [where, (error as Error).message], { retryable: false, cause: error });
   }
-  if (!isPlainObject(value)) {
-    throw new ManagedChatKitError('config', `${source} must be a JSON object of ChatKit options.`, {
-      retryable: false,
-    });
-  }
+  if (!isPlainObject(value)) throw ManagedChatKitError.because('config', 'notAnObject', [where], { retryable: false });
   return value as ChatKitOptionsInput;
 }
 
@@ -110,26 +109,19 @@ export function parseOptionsJson(text: string, source = 'The <script type="appli
  * what a framework writes when it set `options` before the element was defined: a `config` error that says so.
  */
 export function parseOptionsAttribute(text: string): ChatKitOptionsInput | undefined {
-  if (/^\[object \w+\]$/.test(text.trim())) {
-    throw new ManagedChatKitError(
-      'config',
-      `options="${text.trim()}": a framework set options before <managed-chatkit> was defined, so the object became text and ChatKit never got it. ` +
-        'Define the element before the framework renders: load managed-chatkit.classic.js with a classic <script> in <head> ' +
-        '(or import managed-chatkit before mounting the app), or pass options as JSON.',
-      { retryable: false },
-    );
-  }
-  return parseOptionsJson(text, 'The options attribute of <managed-chatkit>');
+  if (/^\[object \w+\]$/.test(text.trim())) throw ManagedChatKitError.because('config', 'stringifiedOptions', [text.trim()], { retryable: false });
+  return parseOptionsJson(text, 'attribute');
 }
 
 function themeObject(theme: ChatKitOptions['theme']): ThemeOption {
   return typeof theme === 'string' ? { colorScheme: theme } : { ...theme };
 }
 
-/** Options handlers of ChatKit's React binding (`useChatKit({ onThreadChange })`), by the DOM event they stand for. */
-const REACT_HANDLERS = new Map(
-  CHATKIT_EVENTS.map((name) => [`on${name.slice('chatkit.'.length).split('.').map((word) => word[0]!.toUpperCase() + word.slice(1)).join('')}`, name]),
-);
+/** The DOM event a handler of ChatKit's React binding stands for (`onThreadChange` → `chatkit.thread.change`), if any. */
+function reactHandlerEvent(key: string): ChatKitEventName | undefined {
+  const event = /^on[A-Z]/.test(key) ? `chatkit${key.slice(2).replace(/[A-Z]/g, (letter) => `.${letter.toLowerCase()}`)}` : '';
+  return CHATKIT_EVENTS.find((name) => name === event);
+}
 
 /**
  * One page layer (JSON child, `options` attribute or property) ready to merge: without `api` (the element builds it),
@@ -141,13 +133,10 @@ function pageLayer(options: ChatKitOptionsInput | undefined, warn: OptionLayers[
   const { api: _ignored, ...rest } = options as ChatKitOptionsInput & { api?: unknown } & Record<string, unknown>;
   if (typeof rest.theme === 'string') rest.theme = { colorScheme: rest.theme };
   for (const key of Object.keys(rest)) {
-    const event = REACT_HANDLERS.get(key);
+    const event = reactHandlerEvent(key);
     if (!event) continue;
     delete (rest as Record<string, unknown>)[key];
-    warn?.(
-      `options.${key} is a handler of ChatKit's React binding; the web component never calls it. ` +
-        `Listen to the "${event}" event (or "${dashedName(event)}" in templates) on <managed-chatkit> instead.`,
-    );
+    warn?.('reactHandler', [key, event]);
   }
   return rest;
 }

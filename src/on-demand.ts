@@ -19,6 +19,8 @@ const chunks = {
   turboPreview: () => import('./turbo-preview.js'),
   /** A URL on an origin only a `<meta>` allowlist could allow, or one to refuse with its reason. */
   urlPolicy: () => import('./url-policy.js'),
+  /** The wording of failures and warnings: fetched on the first one. */
+  failureMessages: () => import('./failure-messages.js'),
 };
 
 export type OnDemand = keyof typeof chunks;

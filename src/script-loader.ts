@@ -1,5 +1,5 @@
 import { ManagedChatKitError } from './errors.js';
-import { CHATKIT_TAG, scriptTags, startScriptTag, TRUSTED_TYPES_POLICY, type ScriptFailure, type ScriptTag } from './script-tag.js';
+import { CHATKIT_TAG, scriptTags, startScriptTag, type ScriptFailure, type ScriptTag } from './script-tag.js';
 
 export { CHATKIT_TAG, DEFAULT_SCRIPT_SRC, pageNonce, TRUSTED_TYPES_POLICY } from './script-tag.js';
 export { preconnect } from './preconnect.js';
@@ -28,13 +28,7 @@ export function loadChatKit(url: URL, { nonce, timeout, signal }: LoadOptions): 
     tag = startScriptTag(url.href, nonce);
   } catch (error) {
     // Enforced Trusted Types refuse a plain string when our policy could not be created.
-    return Promise.reject(
-      new ManagedChatKitError(
-        'script',
-        `The page's Trusted Types (require-trusted-types-for 'script') refused the ChatKit script ${url.href}: add ${TRUSTED_TYPES_POLICY} to the trusted-types directive of its Content-Security-Policy.`,
-        { retryable: false, cause: error },
-      ),
-    );
+    return Promise.reject(ManagedChatKitError.because('script', 'trustedTypesRefused', [url.href], { retryable: false, cause: error }));
   }
   return new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -49,14 +43,7 @@ export function loadChatKit(url: URL, { nonce, timeout, signal }: LoadOptions): 
     const timer = setTimeout(() => {
       finish();
       forgetScriptTag(url.href, tag);
-      reject(
-        new ManagedChatKitError(
-          'script',
-          tag.loaded
-            ? `The script ${url.href} loaded but did not define <openai-chatkit> within ${timeout} ms. Check that script-src points at ChatKit's chatkit.js.`
-            : `The ChatKit script ${url.href} did not load within ${timeout} ms (timeout attribute). Check the network or raise timeout.`,
-        ),
-      );
+      reject(ManagedChatKitError.because('script', tag.loaded ? 'scriptNotDefining' : 'scriptTimeout', [url.href, timeout]));
     }, timeout);
     signal?.addEventListener('abort', onAbort, { once: true });
     tag.defined.then(
@@ -72,20 +59,9 @@ export function loadChatKit(url: URL, { nonce, timeout, signal }: LoadOptions): 
 
 /** What went wrong with the tag, and what to do about it. */
 function scriptError({ kind, message }: ScriptFailure, url: URL): ManagedChatKitError {
-  if (kind === 'csp') {
-    // retrying cannot help until the policy or the nonce changes
-    return new ManagedChatKitError(
-      'script',
-      `The page's Content-Security-Policy blocked the ChatKit script ${url.href}. Give <managed-chatkit> the page's nonce (nonce attribute) or allow ${url.origin} in script-src.`,
-      { retryable: false },
-    );
-  }
-  return new ManagedChatKitError(
-    'script',
-    kind === 'evaluation'
-      ? `The ChatKit script ${url.href} threw while starting: ${message}. Check that script-src points at chatkit.js.`
-      : `The ChatKit script failed to load from ${url.href} (script-src). Check the URL, the network, and that the Content-Security-Policy allows it.`,
-  );
+  // retrying cannot help a CSP block until the policy or the nonce changes
+  if (kind === 'csp') return ManagedChatKitError.because('script', 'scriptBlocked', [url.href, url.origin], { retryable: false });
+  return kind === 'evaluation' ? ManagedChatKitError.because('script', 'scriptThrew', [url.href, String(message)]) : ManagedChatKitError.because('script', 'scriptNotLoading', [url.href]);
 }
 
 /** Forgets the tag for `href` and removes it, so the next attempt starts afresh. */

@@ -5,8 +5,6 @@ export type { SessionConfig };
 
 /** Largest session answer read; anything bigger is refused rather than buffered. */
 const MAX_BODY_BYTES = 1 << 20;
-/** How much of an unexpected body is quoted in an error message. */
-const QUOTE_CHARS = 200;
 
 /**
  * Supplies ChatKit's `api.getClientSecret`: no secret (ChatKit passes `null`; any falsy value counts) → POST to the start URL; a current secret → POST to the refresh URL
@@ -105,17 +103,9 @@ export class SessionClient {
     } catch (error) {
       if (error instanceof ManagedChatKitError) throw error;
       if (outer.aborted) throw error;
-      if (request.timedOut) {
-        throw new ManagedChatKitError('session', `${attribute} ${url} did not answer within ${config.timeout} ms (timeout attribute). Check the server or raise timeout.`, {
-          retryable: true,
-          cause: error,
-        });
-      }
+      if (request.timedOut) throw ManagedChatKitError.because('session', 'sessionTimeout', [attribute, url, config.timeout], { retryable: true, cause: error });
       const reason = error instanceof Error ? error.message : String(error);
-      throw new ManagedChatKitError('session', `Could not reach ${attribute} ${url} (${reason}). Check that the session server runs and the URL is right.`, {
-        retryable: true,
-        cause: error,
-      });
+      throw ManagedChatKitError.because('session', 'sessionUnreachable', [attribute, url, reason], { retryable: true, cause: error });
     } finally {
       request.done();
       outer.removeEventListener('abort', onAbort);
@@ -123,47 +113,29 @@ export class SessionClient {
   }
 }
 
+/**
+ * The client secret in a session endpoint's answer. Anything else is a `session` error quoting what came back; its
+ * diagnosis of the body (an `{"error": …}` message, an HTML page's title) is worded with the message.
+ */
 async function readSecret(response: Response, attribute: string, url: string, signal: AbortSignal): Promise<string> {
-  const answered = `${attribute} ${url} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+  const { status, statusText } = response;
   const text = await readLimited(response, signal);
   if (text === null) {
-    throw new ManagedChatKitError('session', `${answered} with a body over ${MAX_BODY_BYTES} bytes. A session endpoint answers {"client_secret": "…"}.`, {
-      status: response.status,
-      retryable: false,
-    });
+    throw ManagedChatKitError.because('session', 'answerTooLarge', [attribute, url, status, statusText, MAX_BODY_BYTES], { status, retryable: false });
+  }
+  const answer: [string, string, number, string, string] = [attribute, url, status, statusText, text];
+  if (!response.ok) {
+    throw ManagedChatKitError.because('session', 'answerStatus', answer, { status, retryable: status >= 500 || status === 429 || status === 408 });
   }
   let json: unknown;
-  let parsed = true;
   try {
     json = JSON.parse(text);
   } catch {
-    parsed = false;
+    throw ManagedChatKitError.because('session', 'answerNotJson', [...answer, response.headers.get('content-type')], { status, retryable: false });
   }
-
-  if (!response.ok) {
-    const detail = (parsed && errorMessageOf(json)) || (looksLikeHtml(text) ? htmlTitle(text) : quote(text));
-    throw new ManagedChatKitError('session', `${answered}${detail ? `: ${detail}` : ''}. Check the server behind ${attribute}.`, {
-      status: response.status,
-      retryable: response.status >= 500 || response.status === 429 || response.status === 408,
-    });
-  }
-  if (!parsed) {
-    const type = response.headers.get('content-type') ?? 'no content type';
-    throw new ManagedChatKitError(
-      'session',
-      `${answered} with a body that is not JSON (${type}): ${quote(text) || '(empty)'}. Point ${attribute} at your session endpoint.`,
-      { status: response.status, retryable: false },
-    );
-  }
-  const secret = isRecord(json) ? json.client_secret : undefined;
-  if (typeof secret !== 'string' || secret === '') {
-    const found = isRecord(json) ? `keys: ${Object.keys(json).slice(0, 8).join(', ') || 'none'}` : `a JSON ${json === null ? 'null' : typeof json}`;
-    throw new ManagedChatKitError(
-      'session',
-      `${answered} without a non-empty string "client_secret" (${found}). The session endpoint must answer {"client_secret": "…"}.`,
-      { status: response.status, retryable: false },
-    );
-  }
+  // Any JSON value: only an object can have the key.
+  const secret = (json as { client_secret?: unknown } | null)?.client_secret;
+  if (typeof secret !== 'string' || secret === '') throw ManagedChatKitError.because('session', 'answerWithoutSecret', answer, { status, retryable: false });
   return secret;
 }
 
@@ -185,34 +157,4 @@ async function readLimited(response: Response, signal: AbortSignal): Promise<str
     }
     text += decoder.decode(value, { stream: true });
   }
-}
-
-/** `{"error": "…"}`, `{"error": {"message": "…"}}` or `{"message": "…"}`. */
-function errorMessageOf(json: unknown): string | undefined {
-  if (!isRecord(json)) return undefined;
-  const { error, message } = json;
-  if (typeof error === 'string' && error) return quote(error);
-  if (isRecord(error) && typeof error.message === 'string' && error.message) return quote(error.message);
-  if (typeof message === 'string' && message) return quote(message);
-  return undefined;
-}
-
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function looksLikeHtml(text: string): boolean {
-  return /^\s*</.test(text);
-}
-
-/** The `<title>` of an HTML error page, quoted, or nothing. */
-function htmlTitle(html: string): string {
-  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(html)?.[1];
-  return title ? quote(title) : '';
-}
-
-function quote(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat ? `"${flat.length > QUOTE_CHARS ? `${flat.slice(0, QUOTE_CHARS)}…` : flat}"` : '';
 }

@@ -4,8 +4,9 @@ import { ManagedChatKitError } from '../../src/errors.js';
 import { load } from '../../src/on-demand.js';
 import { setAllowedOrigins } from '../../src/url-policy.js';
 
-// Cross-origin URLs need the URL policy's chunk (the element fetches it first, src/url-check.ts).
-beforeAll(() => load(['urlPolicy']));
+// Cross-origin URLs need the URL policy's chunk (the element fetches it first, src/url-check.ts); failures are worded by
+// a chunk the element fetches on its first one.
+beforeAll(() => load(['urlPolicy', 'failureMessages']));
 
 const input = (over: Partial<BackendInput> = {}): BackendInput => ({
   apiUrl: null,

@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildChatKitOptions, parseOptionsJson, type OptionLayers } from '../../src/chatkit-options.js';
 import { ManagedChatKitError } from '../../src/errors.js';
+import { load } from '../../src/on-demand.js';
+
+// Failures are worded by a chunk the element fetches on its first one; with it in, every error is worded as it is made.
+beforeAll(() => load(['failureMessages']));
 
 const api = { getClientSecret: async () => 'secret' };
 const build = (layers: Partial<OptionLayers>) => buildChatKitOptions({ attributes: {}, prefersDark: false, api, ...layers });

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ManagedChatKitError } from '../../src/errors.js';
+import { load } from '../../src/on-demand.js';
 import { SessionClient, type SessionConfig } from '../../src/session-client.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
@@ -28,6 +29,9 @@ const json = (res: ServerResponse, status: number, value: unknown) => {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
 };
 const ok: Handler = (req, res) => json(res, 200, { client_secret: `ek_${seen.length}`, expires_at: 1 });
+
+// Failures are worded by a chunk the element fetches on its first one; with it in, every error is worded as it is made.
+beforeAll(() => load(['failureMessages']));
 
 beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
