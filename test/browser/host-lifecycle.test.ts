@@ -11,12 +11,12 @@ const SCRIPT = doubleSrc();
 const starts = async (s: ReturnType<typeof scenario>) => (await s.log()).filter((entry) => entry.kind === 'start').length;
 
 /** Captures console.warn lines while `body` runs. */
-async function warnings(body: () => Promise<void>): Promise<string[]> {
+async function warnings(body: (lines: readonly string[]) => Promise<void>): Promise<string[]> {
   const lines: string[] = [];
   const original = console.warn;
   console.warn = (...args: unknown[]) => lines.push(args.map(String).join(' '));
   try {
-    await body();
+    await body(lines);
   } finally {
     console.warn = original;
   }
@@ -230,7 +230,7 @@ describe('fidelity to @openai/chatkit (issue 12.8)', () => {
   it('locale is mapped to the nearest SupportedLocale (de-AT → de, pt-br → pt-BR), else a console warning', async () => {
     const s = scenario('locale');
     let element!: ManagedChatKit;
-    const lines = await warnings(async () => {
+    const lines = await warnings(async (lines) => {
       element = mount({ 'script-src': SCRIPT, 'start-url': s.startUrl, locale: 'de-AT' });
       await untilState(element, 'ready');
       expect(innerDouble(element)!.options.locale).to.equal('de');
@@ -239,6 +239,8 @@ describe('fidelity to @openai/chatkit (issue 12.8)', () => {
       expect(innerDouble(element)!.options.locale).to.equal('pt-BR');
       element.locale = 'xx-YY';
       await element.updateComplete;
+      // Warnings, like failures, are worded by a chunk fetched on the first one.
+      await until(() => lines.length, 'the locale warning');
     });
     expect(innerDouble(element)!.options.locale).to.equal('xx-YY');
     expect(lines).to.deep.equal(['<managed-chatkit> locale "xx-YY" is not one ChatKit supports (SupportedLocale of @openai/chatkit); ChatKit falls back to English.']);
@@ -268,10 +270,11 @@ describe('fidelity to @openai/chatkit (issue 12.8)', () => {
   it('React-style on… handlers inside options warn with the DOM event to listen to, and are not passed on', async () => {
     const s = scenario('react-handlers');
     let element!: ManagedChatKit;
-    const lines = await warnings(async () => {
+    const lines = await warnings(async (lines) => {
       element = mount({ 'script-src': SCRIPT, 'start-url': s.startUrl });
       element.options = { onThreadChange: () => {} } as never;
       await untilState(element, 'ready');
+      await until(() => lines.length, 'the warning');
     });
     expect(lines).to.deep.equal([
       '<managed-chatkit> options.onThreadChange is a handler of ChatKit\'s React binding; the web component never calls it. Listen to the "chatkit.thread.change" event (or "chatkit-thread-change" in templates) on <managed-chatkit> instead.',

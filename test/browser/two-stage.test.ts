@@ -9,9 +9,12 @@ import type { ManagedChatKit } from '../../src/managed-chatkit.js';
 import { until } from './helpers.js';
 import { loadPage } from './hosts/host-helpers.js';
 
+let runs = 0;
+
+/** test/fixtures/two-stage.html from a folder of its own (see test/fixtures/chunk-faults.mjs). */
 async function openPage(): Promise<{ win: Window & typeof globalThis; element: ManagedChatKit; errors: ManagedChatKitErrorDetail[] }> {
   // Events fired before the frame's load event are missed here: the element's `error` tells what happened.
-  const frame = await loadPage('/test/fixtures/two-stage.html');
+  const frame = await loadPage(`/faulty-dist/${Date.now().toString(36)}-${runs++}/page.html`);
   const win = frame.contentWindow as Window & typeof globalThis;
   const errors: ManagedChatKitErrorDetail[] = [];
   win.document.addEventListener('managed-chatkit-error', (event) => {
@@ -21,10 +24,50 @@ async function openPage(): Promise<{ win: Window & typeof globalThis; element: M
   return { win, element: win.document.querySelector('managed-chatkit') as ManagedChatKit, errors };
 }
 
+/** Our files the page fetched, by name. */
+function ourFiles(win: Window): string[] {
+  return win.performance
+    .getEntriesByType('resource')
+    .map((entry) => new URL(entry.name).pathname)
+    .filter((path) => path.startsWith('/faulty-dist/'))
+    .map((path) => path.split('/').pop()!);
+}
+
+/** The session endpoint two-stage.html's element uses (test/fixtures/fake-session-middleware.mjs). */
+const setSessionFault = (faults: { start?: string }) => fetch('/session/two-stage/fault', { method: 'PUT', body: JSON.stringify(faults) });
+
 describe('two-stage boot (built files)', () => {
   afterEach(async () => {
     document.body.replaceChildren();
     await fetch('/faulty-dist', { method: 'DELETE' });
+    await setSessionFault({});
+  });
+
+  it('a page where nothing fails never fetches the failure wording', async () => {
+    const { win, element } = await openPage();
+    await until(() => element.getAttribute('state') === 'ready', 'state="ready"');
+    expect(ourFiles(win)).to.include.members(['managed-chatkit.js', 'managed-chatkit.chatkit-controller.js', 'managed-chatkit.session-client.js']);
+    expect(ourFiles(win).filter((file) => file.includes('failure'))).to.deep.equal([]);
+  });
+
+  it('the first failure fetches the wording: the element reports it worded in full', async () => {
+    await setSessionFault({ start: 'status:500' });
+    const { win, element } = await openPage();
+    await until(() => element.getAttribute('state') === 'error', 'state="error"');
+    expect(ourFiles(win)).to.include('managed-chatkit.failure-messages.js');
+    expect(element.error).to.include({ phase: 'session', status: 500, retryable: true });
+    expect(element.error!.message).to.match(/^start-url \/session\/two-stage\/start answered 500.*\. Check the server behind start-url\.$/);
+    expect(element.shadowRoot!.querySelector('[part="error"] p')?.textContent).to.equal(element.error!.message);
+  });
+
+  it('a failure whose wording cannot be fetched is still reported, with its reason and facts', async () => {
+    await setSessionFault({ start: 'status:500' });
+    await fetch('/faulty-dist/managed-chatkit.failure-messages.js?status=503&times=1', { method: 'PUT' });
+    const { element } = await openPage();
+    await until(() => element.getAttribute('state') === 'error', 'state="error"');
+    expect(element.error).to.include({ phase: 'session', status: 500, retryable: true });
+    expect(element.error!.message).to.match(/^answerStatus \["start-url","\/session\/two-stage\/start",500,/);
+    expect(element.shadowRoot!.querySelector('[part="error"] p')?.textContent).to.equal(element.error!.message);
   });
 
   it('the second stage cannot be fetched: a visible script error naming the fix, not retryable (the browser remembers a module that failed)', async () => {
@@ -43,6 +86,5 @@ describe('two-stage boot (built files)', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(element.state).to.equal('error');
     expect(errors.length, 'no second report').to.equal(reported);
-
   });
 });
