@@ -11,10 +11,10 @@ import { loadPage } from './hosts/host-helpers.js';
 
 let runs = 0;
 
-/** test/fixtures/two-stage.html from a folder of its own (see test/fixtures/chunk-faults.mjs). */
-async function openPage(): Promise<{ win: Window & typeof globalThis; element: ManagedChatKit; errors: ManagedChatKitErrorDetail[] }> {
+/** test/fixtures/two-stage.html from a folder of its own (see test/fixtures/chunk-faults.mjs), `attributes` added to its element. */
+async function openPage(attributes: Record<string, string> = {}): Promise<{ win: Window & typeof globalThis; element: ManagedChatKit; errors: ManagedChatKitErrorDetail[] }> {
   // Events fired before the frame's load event are missed here: the element's `error` tells what happened.
-  const frame = await loadPage(`/faulty-dist/${Date.now().toString(36)}-${runs++}/page.html`);
+  const frame = await loadPage(`/faulty-dist/${Date.now().toString(36)}-${runs++}/page.html?${new URLSearchParams(attributes)}`);
   const win = frame.contentWindow as Window & typeof globalThis;
   const errors: ManagedChatKitErrorDetail[] = [];
   win.document.addEventListener('managed-chatkit-error', (event) => {
@@ -33,14 +33,14 @@ function ourFiles(win: Window): string[] {
     .map((path) => path.split('/').pop()!);
 }
 
-/** The session endpoint two-stage.html's element uses (test/fixtures/fake-session-middleware.mjs). */
+/** The session endpoint two-stage.html's element uses (test/fixtures/fake-session-middleware.mjs; faults merge, `ok` clears). */
 const setSessionFault = (faults: { start?: string }) => fetch('/session/two-stage/fault', { method: 'PUT', body: JSON.stringify(faults) });
 
 describe('two-stage boot (built files)', () => {
   afterEach(async () => {
     document.body.replaceChildren();
     await fetch('/faulty-dist', { method: 'DELETE' });
-    await setSessionFault({});
+    await setSessionFault({ start: 'ok' });
   });
 
   it('a page where nothing fails never fetches the failure wording', async () => {
@@ -58,6 +58,37 @@ describe('two-stage boot (built files)', () => {
     expect(element.error).to.include({ phase: 'session', status: 500, retryable: true });
     expect(element.error!.message).to.match(/^start-url \/session\/two-stage\/start answered 500.*\. Check the server behind start-url\.$/);
     expect(element.shadowRoot!.querySelector('[part="error"] p')?.textContent).to.equal(element.error!.message);
+  });
+
+  it('removed while its first failure is being worded: nothing is reported, and it starts afresh when added again', async () => {
+    await setSessionFault({ start: 'status:500' });
+    await fetch('/faulty-dist/managed-chatkit.failure-messages.js?delay=400&times=1', { method: 'PUT' });
+    const { win, element, errors } = await openPage();
+    await until(() => win.performance.getEntriesByType('resource').some((entry) => entry.name.endsWith('/start')), 'the start request');
+    await new Promise((resolve) => setTimeout(resolve, 150)); // the 500 is in, its wording on the way
+    expect(element.state).to.equal('loading');
+    const parent = element.parentNode!;
+    element.remove();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(element.error, 'no error once removed').to.equal(null);
+    expect(errors).to.deep.equal([]);
+    await setSessionFault({ start: 'ok' });
+    parent.append(element);
+    await until(() => element.getAttribute('state') === 'ready', 'state="ready" once added again');
+    expect(errors).to.deep.equal([]);
+  });
+
+  it('a fix made while the first failure is being worded is taken: a fresh attempt, that failure never reported', async () => {
+    await fetch('/faulty-dist/managed-chatkit.failure-messages.js?delay=400&times=1', { method: 'PUT' });
+    const { element, errors } = await openPage({ credentials: 'sometimes' });
+    await new Promise((resolve) => setTimeout(resolve, 150)); // the config error is found, its wording on the way
+    expect(element.state).to.equal('loading');
+    element.credentials = 'same-origin';
+    await until(() => element.getAttribute('state') === 'ready', 'state="ready"');
+    await new Promise((resolve) => setTimeout(resolve, 400)); // the wording has arrived since
+    expect(element.state).to.equal('ready');
+    expect(element.error).to.equal(null);
+    expect(errors).to.deep.equal([]);
   });
 
   it('a failure whose wording cannot be fetched is still reported, with its reason and facts', async () => {
