@@ -113,7 +113,7 @@ const QUIET_MS = 1000;
  * first evaluation in a page injects its utility script (a 10–15 ms task, traced), and `page.goto` returns at the
  * page's load event — which a pending ChatKit script holds back until it has arrived, the very moment measured.
  */
-const HANDS_OFF_MARGIN_MS = 200;
+const HANDS_OFF_MARGIN_MS = 100;
 
 const started = performance.now();
 const loadBefore = loadavg()[0];
