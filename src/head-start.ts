@@ -47,8 +47,11 @@ export function headStart(element: ManagedChatKit): HeadStart | undefined {
   } catch {
     return;
   }
+  // The session request first: when both answers come in together, the secret is then read before the script's
+  // evaluation (and the layout and load event it brings) holds the page's thread, and ChatKit finds it waiting.
+  const early: HeadStart = api ? {} : { session: sendSessionRequest(sessionConfigOf(element), null) };
   // Enforced Trusted Types without our policy: the full element reports it.
   if (!customElements.get(CHATKIT_TAG) && !trustedTypesRefused()) startScriptTag(script.href, element.nonce || pageNonce());
   // Custom mode: the rest of the element preconnects to api-url (cross-origin only), a moment later.
-  return api ? {} : { session: sendSessionRequest(sessionConfigOf(element), null) };
+  return early;
 }

@@ -118,4 +118,27 @@ describe('two-stage boot (built files)', () => {
     expect(element.state).to.equal('error');
     expect(errors.length, 'no second report').to.equal(reported);
   });
+
+  it('sends the session request before it adds ChatKit’s script, so a secret answered with the script is read before ChatKit runs', async () => {
+    // A page of its own whose fetch notes, for the start request, whether ChatKit's script tag was already there. It
+    // loads /dist/, not /faulty-dist/: the browser may remember the chunk the test above made fail.
+    const frame = document.createElement('iframe');
+    const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+    frame.srcdoc = `<!doctype html><script>
+window.scriptTagAtStart = [];
+const send = fetch;
+window.fetch = (input, init) => {
+  if (String(input).endsWith('/start')) scriptTagAtStart.push(!!document.querySelector('script[src*="chatkit-double.js"]'));
+  return send(input, init);
+};
+</script><script type="module" src="/dist/managed-chatkit.js"></script>
+<managed-chatkit start-url="/session/two-stage-order/start" script-src="/script/0/chatkit-double.js"></managed-chatkit>`;
+    document.body.append(frame);
+    await loaded;
+    const win = frame.contentWindow as Window & typeof globalThis & { scriptTagAtStart: boolean[] };
+    const element = win.document.querySelector('managed-chatkit') as ManagedChatKit;
+    await until(() => element.getAttribute('state') === 'ready', 'state="ready"');
+    expect(win.document.querySelectorAll('script[src*="chatkit-double.js"]').length, 'the first stage added the script').to.equal(1);
+    expect(win.scriptTagAtStart).to.deep.equal([false]);
+  });
 });
