@@ -26,6 +26,15 @@
  *   npm run bench -- --loads=20   # more loads
  *   npm run bench -- --no-write   # do not touch docs/performance.md
  *   BENCH_BUNDLE=path/to/bundle.js npm run bench -- --no-write   # measure another build of the element
+ *
+ * Quick runs while working on one row (latency only: no checks, no memory or server phase, nothing written):
+ *
+ *   npm run bench -- --only=markup,managed            # only these patterns (official, managed, markup, parallel, custom)
+ *   npm run bench -- --only=markup --at=300/300       # …and only these settings (S/T or S/T/I, as in the tables)
+ *   BENCH_TRACE=.tmp/traces npm run bench -- --only=markup --at=300/300 --loads=3
+ *       # also saves a Chromium trace of every measured load (<pattern>-<setting>-<round>.json, for chrome://tracing or
+ *       # Perfetto; BENCH_TRACE_CATEGORIES=a,b overrides the categories; t0 is the page script that sets window.bench).
+ *       # Tracing slows the page: its numbers are not comparable with an untraced run.
  */
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -52,7 +61,19 @@ const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-netw
 
 const args = process.argv.slice(2);
 const LOADS = Math.max(1, Math.floor(Number(args.find((a) => a.startsWith('--loads='))?.slice('--loads='.length) ?? 10)) || 10);
-const WRITE = !args.includes('--no-write');
+/** `--name=a,b` → ['a', 'b'], or undefined when the flag is absent. */
+const listFlag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3).split(',').filter(Boolean);
+/** `--only=`: the patterns measured (by page name); `--at=`: the settings (`300/300`, `300/300/150`). Either makes a partial run. */
+const ONLY_PATTERNS = listFlag('only');
+const ONLY_SETTINGS = listFlag('at');
+const PARTIAL = ONLY_PATTERNS !== undefined || ONLY_SETTINGS !== undefined;
+const WRITE = !args.includes('--no-write') && !PARTIAL;
+/** BENCH_TRACE=dir: a Chromium trace of every measured load is saved there. */
+const TRACE_DIR = process.env.BENCH_TRACE;
+const TRACE_CATEGORIES = (
+  process.env.BENCH_TRACE_CATEGORIES ??
+  'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing,toplevel,v8,v8.execute,blink,loading,disabled-by-default-v8.cpu_profiler'
+).split(',');
 /** One network setting of the latency rows. */
 interface Setting {
   /** ms before the ChatKit script is answered (a slow CDN). */
@@ -395,10 +416,11 @@ interface BenchWindow {
 }
 
 /** Opens `pageName` of a new run in a fresh context; the caller closes the context. */
-async function open(browser: Browser, origin: string, pageName: string, { s, t, i }: Setting): Promise<{ context: BrowserContext; page: Page; run: Run }> {
+async function open(browser: Browser, origin: string, pageName: string, { s, t, i }: Setting, tracePath?: string): Promise<{ context: BrowserContext; page: Page; run: Run }> {
   const { id, run } = newRun(s, t, i);
   const context = await browser.newContext();
   const page = await context.newPage();
+  if (tracePath) await browser.startTracing(page, { path: tracePath, categories: TRACE_CATEGORIES });
   page.on('pageerror', (error) => console.error(`bench: page error on ${pageName}: ${error.message}`));
   if (process.env.BENCH_DEBUG) {
     page.on('console', (message) => console.error(`bench: [${pageName} console] ${message.text()}`));
@@ -452,8 +474,8 @@ interface Phases {
 }
 
 /** One page load: waits until the double holds a secret and reads the in-page marks. */
-async function measure(browser: Browser, origin: string, code: OurCode, pageName: string, setting: Setting): Promise<Sample> {
-  const { context, page, run } = await open(browser, origin, pageName, setting);
+async function measure(browser: Browser, origin: string, code: OurCode, pageName: string, setting: Setting, tracePath?: string): Promise<Sample> {
+  const { context, page, run } = await open(browser, origin, pageName, setting, tracePath);
   const custom = pageName === 'custom';
   try {
     await sleep(floorOf(setting) + HANDS_OFF_MARGIN_MS);
@@ -512,6 +534,7 @@ async function measure(browser: Browser, origin: string, code: OurCode, pageName
     if (marks.secret !== 'bench-secret-start-1') throw new Error(`${pageName}: ChatKit holds ${JSON.stringify(marks.secret)}, expected the first /start secret`);
     return { fromConnect: marks.secretAt - marks.t0, fromNavigation: marks.secretAt, phases: { ...marks.phases, serverLate: Math.max(...run.late) }, code: onWire };
   } finally {
+    if (tracePath) await browser.stopTracing();
     await context.close();
   }
 }
@@ -533,13 +556,15 @@ const bytes = (value: number) => `${Math.round(value).toLocaleString('en-US')} B
  * The patterns measured, at every setting unless `only` lists the ones they run at: (b') and (c) at the target pair,
  * (c) also at the first boot delay, (d) at two pairs, (b') and (d) never with a boot delay — to keep the run short.
  */
-const PATTERNS: ReadonlyArray<{ name: string; label: string; only?: string[] }> = [
+const ALL_PATTERNS: ReadonlyArray<{ name: string; label: string; only?: string[] }> = [
   { name: 'official', label: '(a) official sequential pattern' },
   { name: 'managed', label: '(b) <managed-chatkit>, created after bundle' },
   { name: 'markup', label: "(b') <managed-chatkit> in markup, bundle loading", only: [TARGET_PAIR] },
   { name: 'parallel', label: '(c) floor: both requests at t0 by inline code', only: [TARGET_PAIR, settingKey(BOOTS[0])] },
   { name: 'custom', label: '(d) <managed-chatkit api-url>: first API request', only: [TARGET_PAIR, '100/500'] },
 ];
+/** The patterns of this run (`--only`). */
+const PATTERNS = ONLY_PATTERNS ? ALL_PATTERNS.filter((pattern) => ONLY_PATTERNS.includes(pattern.name)) : ALL_PATTERNS;
 
 interface LatencyRow extends Setting {
   pattern: string;
@@ -559,9 +584,16 @@ interface LatencyRow extends Setting {
 async function latency(browser: Browser, origin: string, code: OurCode): Promise<LatencyRow[]> {
   // Warm the browser process (first context, first page) so the first measured load is not an outlier.
   for (const pattern of PATTERNS) await measure(browser, origin, code, pattern.name, { s: 50, t: 50, i: 0 });
-  const plan = [...PAIRS, ...BOOTS].flatMap((setting) =>
+  const settings = [...PAIRS, ...BOOTS].filter((setting) => !ONLY_SETTINGS || ONLY_SETTINGS.includes(settingKey(setting)));
+  const plan = settings.flatMap((setting) =>
     PATTERNS.filter((pattern) => !pattern.only || pattern.only.includes(settingKey(setting))).map((pattern) => ({ setting, pattern, samples: [] as Sample[] })),
   );
+  if (!plan.length) {
+    const names = ALL_PATTERNS.map((pattern) => pattern.name).join(', ');
+    const keys = [...PAIRS, ...BOOTS].map(settingKey).join(', ');
+    throw new Error(`nothing to measure for --only=${ONLY_PATTERNS ?? '(all)'} --at=${ONLY_SETTINGS ?? '(all)'}: patterns are ${names}; settings are ${keys} ((b') runs at ${TARGET_PAIR} only)`);
+  }
+  if (TRACE_DIR) mkdirSync(TRACE_DIR, { recursive: true });
   // Round-robin over every (setting, pattern): drift (CPU frequency, GC, other processes) spreads over all of them, and
   // a machine too slow for the time budget still ends with the same number of loads everywhere.
   for (let round = 0; round < LOADS; round++) {
@@ -569,7 +601,10 @@ async function latency(browser: Browser, origin: string, code: OurCode): Promise
       console.error(`bench: latency time budget used up after ${round} loads per row (the machine is slow or busy)`);
       break;
     }
-    for (const item of plan) item.samples.push(await measure(browser, origin, code, item.pattern.name, item.setting));
+    for (const item of plan) {
+      const trace = TRACE_DIR && join(TRACE_DIR, `${item.pattern.name}-${settingKey(item.setting).replaceAll('/', '-')}-${round + 1}.json`);
+      item.samples.push(await measure(browser, origin, code, item.pattern.name, item.setting, trace || undefined));
+    }
     console.error(`bench: ${round + 1}/${LOADS} loads per row (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   }
   return plan.map(({ setting, pattern, samples }) => {
@@ -684,6 +719,48 @@ async function memoryCycles(origin: string): Promise<CycleResult[]> {
 // ---------------------------------------------------------------------------------------------------------------
 // Output
 
+/** The latency rows: element connected → ChatKit holds a secret. */
+function latencyTableOf(rows: LatencyRow[]): { text: string; markdown: string } {
+  return table(
+    ['S ms', 'T ms', 'I ms', 'pattern', 'loads', 'median', 'min–max', '÷ max(S+I,T)', 'from navigation'],
+    rows.map((row) => [
+      String(row.s),
+      String(row.t),
+      String(row.i),
+      row.pattern,
+      String(row.loads),
+      ms(row.median),
+      `${row.min.toFixed(0)}–${row.max.toFixed(0)}`,
+      ratio(row.ratio),
+      ms(row.fromNavigation),
+    ]),
+    ['r', 'r', 'r', 'l', 'r', 'r', 'r', 'r', 'r'],
+  );
+}
+
+/** Where the time goes in each latency row (medians, ms after t0). */
+function phaseTableOf(rows: LatencyRow[]): { text: string; markdown: string } {
+  return table(
+    ['S ms', 'T ms', 'I ms', 'pattern', '/start sent', 'script sent', 'script queued', 'secret in', 'script in', 'defined', 'ChatKit has secret', 'after both in', 'server timer late'],
+    rows.map((row) => [
+      String(row.s),
+      String(row.t),
+      String(row.i),
+      row.pattern,
+      ms(row.phases.postSent),
+      ms(row.phases.scriptSent),
+      ms(row.phases.scriptQueued),
+      ms(row.phases.secretIn),
+      ms(row.phases.scriptIn),
+      ms(row.phases.defined),
+      ms(row.median),
+      ms(row.median - Math.max(row.phases.secretIn, row.phases.scriptIn)),
+      ms(row.phases.serverLate),
+    ]),
+    ['r', 'r', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+  );
+}
+
 function table(headers: string[], rows: string[][], align: Array<'l' | 'r'>): { text: string; markdown: string } {
   const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => row[i].length)));
   const pad = (cell: string, i: number) => (align[i] === 'r' ? cell.padStart(widths[i]) : cell.padEnd(widths[i]));
@@ -705,6 +782,23 @@ async function main(): Promise<number> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
   try {
     const allRows = await latency(browser, origin, code);
+    if (PARTIAL) {
+      // --only / --at: the latency rows asked for, nothing else, nothing written.
+      console.log(
+        [
+          `managed-chatkit bench (partial: ${PATTERNS.map((pattern) => pattern.name).join(', ')}${ONLY_SETTINGS ? ` at ${ONLY_SETTINGS.join(', ')}` : ''}) — ${LOADS} loads asked per row`,
+          `1-minute load average ${loadBefore.toFixed(2)} before the run, ${loadavg()[0].toFixed(2)} at its end (the bench itself included)`,
+          ...(BUNDLE === DIST_BUNDLE ? [] : [`bundle: ${BUNDLE} (BENCH_BUNDLE)`]),
+          ...(TRACE_DIR ? [`traces: ${TRACE_DIR} (traced loads are slower than untraced ones)`] : []),
+          '',
+          latencyTableOf(allRows).text,
+          '',
+          'Where the time goes (medians, ms after t0; "after both in" = ChatKit has secret − the later of script and secret arriving)',
+          phaseTableOf(allRows).text,
+        ].join('\n'),
+      );
+      return 0;
+    }
     const latencyRows = allRows.filter((row) => row.name !== 'custom');
     const customTable = table(
       ['S ms', 'T ms', 'loads', "(d) connect → ChatKit's first API request", 'min–max', 'script in', "(b) hosted: connect → ChatKit holds a secret", '(d) − (b)'],
@@ -738,40 +832,8 @@ async function main(): Promise<number> {
     const seconds = (performance.now() - started) / 1000;
 
     // Tables
-    const latencyTable = table(
-      ['S ms', 'T ms', 'I ms', 'pattern', 'loads', 'median', 'min–max', '÷ max(S+I,T)', 'from navigation'],
-      latencyRows.map((row) => [
-        String(row.s),
-        String(row.t),
-        String(row.i),
-        row.pattern,
-        String(row.loads),
-        ms(row.median),
-        `${row.min.toFixed(0)}–${row.max.toFixed(0)}`,
-        ratio(row.ratio),
-        ms(row.fromNavigation),
-      ]),
-      ['r', 'r', 'r', 'l', 'r', 'r', 'r', 'r', 'r'],
-    );
-    const phaseTable = table(
-      ['S ms', 'T ms', 'I ms', 'pattern', '/start sent', 'script sent', 'script queued', 'secret in', 'script in', 'defined', 'ChatKit has secret', 'after both in', 'server timer late'],
-      latencyRows.map((row) => [
-        String(row.s),
-        String(row.t),
-        String(row.i),
-        row.pattern,
-        ms(row.phases.postSent),
-        ms(row.phases.scriptSent),
-        ms(row.phases.scriptQueued),
-        ms(row.phases.secretIn),
-        ms(row.phases.scriptIn),
-        ms(row.phases.defined),
-        ms(row.median),
-        ms(row.median - Math.max(row.phases.secretIn, row.phases.scriptIn)),
-        ms(row.phases.serverLate),
-      ]),
-      ['r', 'r', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
-    );
+    const latencyTable = latencyTableOf(latencyRows);
+    const phaseTable = phaseTableOf(latencyRows);
     // Our code per page load (the same at every setting, so shown for the target pair): the bundle and the chunks it
     // imports, and what of it the page had asked for before the session request (d: the first API request) left.
     const codeRows = allRows.filter((row) => settingKey(row) === TARGET_PAIR);
