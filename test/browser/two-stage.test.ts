@@ -120,8 +120,7 @@ describe('two-stage boot (built files)', () => {
   });
 
   it('sends the session request before it adds ChatKit’s script, so a secret answered with the script is read before ChatKit runs', async () => {
-    // A page of its own whose fetch notes, for the start request, whether ChatKit's script tag was already there. It
-    // loads /dist/, not /faulty-dist/: the browser may remember the chunk the test above made fail.
+    // A page of its own whose fetch notes, for the start request, whether ChatKit's script tag was already there.
     const frame = document.createElement('iframe');
     const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
     frame.srcdoc = `<!doctype html><script>
