@@ -973,10 +973,9 @@ arrived — its iframe loads — before it asks for a client secret: the stand-i
 it has its options, before it asks and before \`chatkit.ready\`. Each page load gets a fresh browser context and every
 response is \`Cache-Control: no-store\`, so nothing is cached between loads. ${parts.loadsText} per pattern and
 (S, T, I) setting. The command: \`npm run bench\` (\`tsx scripts/bench.ts\`). The bench keeps its hands off each page until
-max(S + I, T) + ${HANDS_OFF_MARGIN_MS} ms have passed and only then reads the page's marks: a Chromium trace showed playwright's first
-evaluation in a page (it injects a script of its own, a 10–15 ms task) landing on the page's load event, which a
-pending ChatKit script holds back until it arrives — inside the very interval measured, and for (b') more often than
-for the others.
+max(S + I, T) + ${HANDS_OFF_MARGIN_MS} ms have passed and only then reads the page's marks: playwright's first evaluation in a page
+injects a script of its own (a 6–16 ms task in Chromium traces) right after the page's load event, which a pending
+ChatKit script holds back until it arrives; in some traced loads that task ran before the secret had been read.
 
 ### Time until ChatKit holds a client secret
 
