@@ -86,7 +86,7 @@ export class ChatKitController {
   /** Option content last sent to ChatKit, with stable function wrappers. */
   readonly #sentOptions = new StableOptions();
   readonly #warned = new Set<string>();
-  /** A failure whose wording is being fetched (its first): reported once that is in. */
+  /** A failure whose wording is being fetched (its first): reported once that is in, forgotten by a new attempt or a teardown. */
   #failing: ManagedChatKitError | null = null;
   /** `theme="auto"`: follows `prefers-color-scheme` while connected (its chunk fetched with the options). */
   #colorScheme: import('./color-scheme.js').ColorScheme | null = null;
@@ -495,24 +495,22 @@ export class ChatKitController {
   #fail(error: ManagedChatKitError): void {
     const host = this.#host;
     if (!host.isConnected || this.#failing) return;
-    const run = this.#run;
     const changesPredateError = host.isUpdatePending;
     this.#watchdog.stop();
     if (error.reason && !loaded.failureMessages) {
       this.#failing = error;
       worded(error).then(() => {
-        if (this.#failing !== error) return;
+        if (this.#failing !== error) return; // a new attempt or a teardown came first
         this.#failing = null;
-        if (run !== this.#run || !host.isConnected || (error.phase === 'chatkit' && this.#ready)) return;
+        if (!host.isConnected || (error.phase === 'chatkit' && this.#ready)) return;
         this.#report(error, changesPredateError);
       });
     } else this.#report(error, changesPredateError);
   }
 
+  /** `error`, worded, as state, event, console line and view. */
   #report(error: ManagedChatKitError, changesPredateError: boolean): void {
-    this.#failing = null;
     this.#changesPredateError = changesPredateError;
-    this.#watchdog.stop();
     this.#error = error;
     this.#setState('error');
     this.#render(); // a new message in the same state

@@ -375,12 +375,7 @@ export class ManagedChatKit extends HTMLElement {
   }
 
   #loadController(): Promise<ChatKitController> {
-    return (this.#controllerLoad ??= loadController().then(
-      ({ ChatKitController }) => (this.#controller = new ChatKitController(this)),
-      (error: unknown) => {
-        throw error;
-      },
-    ));
+    return (this.#controllerLoad ??= loadController().then(({ ChatKitController }) => (this.#controller = new ChatKitController(this))));
   }
 
   /** The element's own code could not be fetched (a deploy that removed the file, a network failure): say so. */

@@ -1,4 +1,5 @@
 import { ManagedChatKitError } from './errors.js';
+import type { FailureFacts } from './failure-messages.js';
 import { sendSessionRequest, type SessionConfig, type SessionRequest } from './session-request.js';
 
 export type { SessionConfig };
@@ -123,7 +124,7 @@ async function readSecret(response: Response, attribute: string, url: string, si
   if (text === null) {
     throw ManagedChatKitError.because('session', 'answerTooLarge', [attribute, url, status, statusText, MAX_BODY_BYTES], { status, retryable: false });
   }
-  const answer: [string, string, number, string, string] = [attribute, url, status, statusText, text];
+  const answer: FailureFacts['answerStatus'] = [attribute, url, status, statusText, text];
   if (!response.ok) {
     throw ManagedChatKitError.because('session', 'answerStatus', answer, { status, retryable: status >= 500 || status === 429 || status === 408 });
   }
