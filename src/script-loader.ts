@@ -1,9 +1,8 @@
 import { ManagedChatKitError } from './errors.js';
 import { CHATKIT_TAG, scriptTags, startScriptTag, type ScriptFailure, type ScriptTag } from './script-tag.js';
 
-export { CHATKIT_TAG, DEFAULT_SCRIPT_SRC, pageNonce, TRUSTED_TYPES_POLICY } from './script-tag.js';
+export { CHATKIT_TAG, DEFAULT_SCRIPT_SRC, pageNonce } from './script-tag.js';
 export { preconnect } from './preconnect.js';
-export { trustedScriptUrl } from './script-tag.js';
 
 export interface LoadOptions {
   /** CSP nonce for the injected tag. */

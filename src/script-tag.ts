@@ -47,7 +47,7 @@ export function isPlainlyAllowed(url: URL, kind: UrlKind): boolean {
  */
 let isAllowed = (href: string): boolean => isPlainlyAllowed(new URL(href), 'script');
 
-/** Installs the URL policy's check (src/script-loader.ts does, as it loads). */
+/** Installs the URL policy's check (src/url-policy.ts does, when its chunk is loaded). */
 export function setScriptUrlCheck(check: (href: string) => boolean): void {
   isAllowed = check;
 }
